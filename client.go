@@ -1,0 +1,108 @@
+package losant
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+
+	"github.com/losant-go/losant-go/internal/spec"
+)
+
+// Client talks to the Losant REST API. Create one with NewClient and share
+// it: a Client is safe for concurrent use by many goroutines, and reusing it
+// reuses connections.
+type Client struct {
+	// ApplicationJobLog reads application job logs, like the official
+	// clients' client.applicationJobLog.
+	ApplicationJobLog *ApplicationJobLogService
+
+	server  string // base URL with a trailing slash, as the generated client wants
+	hc      *http.Client
+	header  http.Header // sent with every request; holds the token
+	maxBody int64
+}
+
+// NewClient returns a Client configured by opts. WithToken is required.
+// Without WithHTTPClient, requests go through an HTTP client tuned for an
+// SDK: TLS 1.2 or newer, bounded dial, TLS-handshake and response-header
+// waits, and up to 128 idle connections per host. An option with an invalid
+// value makes NewClient fail with an error matching ErrInvalidArgument.
+func NewClient(opts ...Option) (*Client, error) {
+	s := settings{baseURL: DefaultBaseURL, maxBody: DefaultMaxResponseBytes}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&s); err != nil {
+			return nil, err
+		}
+	}
+	if s.token == "" {
+		return nil, invalidArg("WithToken", "no API token given; pass losant.WithToken (the CLI reads LOSANT_API_TOKEN)")
+	}
+	base, err := checkBaseURL(s.baseURL, s.insecureHTTP)
+	if err != nil {
+		return nil, err
+	}
+	if s.acceptVersion == "" {
+		if s.acceptVersion, err = spec.AcceptVersion(); err != nil {
+			return nil, err
+		}
+	}
+	if s.httpClient == nil {
+		s.httpClient = newDefaultHTTPClient()
+	}
+	ua := sdkUserAgent
+	if s.userAgent != "" {
+		ua = s.userAgent + " " + sdkUserAgent
+	}
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+string(s.token))
+	h.Set("Accept", "application/json")
+	h.Set("Accept-Version", s.acceptVersion)
+	h.Set("User-Agent", ua)
+	if s.losantDomain != "" {
+		h.Set("losantdomain", s.losantDomain)
+	}
+	c := &Client{server: base.String() + "/", hc: s.httpClient, header: h, maxBody: s.maxBody}
+	if c.ApplicationJobLog, err = newApplicationJobLogService(c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// sdkUserAgent names the SDK, its version and the Go runtime.
+var sdkUserAgent = fmt.Sprintf("losant-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+
+// String describes the client without its token.
+func (c *Client) String() string {
+	return fmt.Sprintf("losant.Client{BaseURL: %q, Token: %s}", c.server, redacted)
+}
+
+// Format makes every fmt verb (%v, %+v, %#v, %s) print String, so the token
+// inside the client's headers can never be printed.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// BaseURL returns the API address requests go to, with a trailing slash.
+func (c *Client) BaseURL() string { return c.server }
+
+// send fills in the client's headers, sends req and decodes a 2xx JSON
+// body into out. Any other outcome is an error: *APIError for non-2xx,
+// *ResponseError for an undecodable body, or the transport's error.
+func (c *Client) send(ctx context.Context, req *http.Request, out any) error {
+	req = req.WithContext(ctx)
+	for k, v := range c.header {
+		req.Header[k] = v
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("losant: %s %s: %w", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return c.apiError(req, resp)
+	}
+	return c.decode(req, resp, out)
+}

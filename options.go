@@ -1,0 +1,198 @@
+package losant
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// DefaultBaseURL is Losant's hosted API.
+const DefaultBaseURL = "https://api.losant.com"
+
+// DefaultMaxResponseBytes caps how much of one response body the client
+// reads: 64 MiB, far above the largest job log (a log with 100,000
+// validation errors is about 17 MiB) and far below what would hurt a process.
+const DefaultMaxResponseBytes int64 = 64 << 20
+
+// An Option configures a Client. Pass options to NewClient; an option given
+// an invalid value makes NewClient return an error matching
+// ErrInvalidArgument.
+type Option func(*settings) error
+
+// settings is what the options fill in; NewClient validates and freezes it.
+type settings struct {
+	token         secret
+	baseURL       string
+	httpClient    *http.Client
+	userAgent     string
+	acceptVersion string
+	losantDomain  string
+	maxBody       int64
+	insecureHTTP  bool
+}
+
+// secret holds the bearer token. Every way of formatting it prints a
+// placeholder, so the token cannot leak through %v, %+v, %#v or %s.
+type secret string
+
+const redacted = "[REDACTED]"
+
+func (s secret) String() string   { return redacted }
+func (s secret) GoString() string { return redacted }
+
+// Format implements fmt.Formatter so that every verb prints the placeholder.
+func (s secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// WithToken sets the API access token sent as "Authorization: Bearer
+// <token>". It is required. The token is never printed: not in errors, not
+// in log lines, not when a Client or Option is formatted.
+func WithToken(token string) Option {
+	return func(s *settings) error {
+		t := strings.TrimSpace(token)
+		if t == "" {
+			return invalidArg("WithToken", "the token is empty; create an API token in the Losant application (Security > API Tokens)")
+		}
+		if !validHeaderValue(t) {
+			return invalidArg("WithToken", "the token holds a control character or a space")
+		}
+		s.token = secret(t)
+		return nil
+	}
+}
+
+// WithBaseURL sets the API's address, DefaultBaseURL unless told otherwise.
+// It may carry a path prefix ("https://proxy.example.com/losant"). Plain
+// http is accepted only for loopback hosts (such as the local API from
+// package api), unless WithInsecureAllowHTTP is also given.
+func WithBaseURL(rawURL string) Option {
+	return func(s *settings) error {
+		s.baseURL = rawURL
+		return nil
+	}
+}
+
+// WithInsecureAllowHTTP lets WithBaseURL name a plain-http address that is
+// not on loopback. The token then crosses the network in clear text: use it
+// only on a network you control.
+func WithInsecureAllowHTTP() Option {
+	return func(s *settings) error {
+		s.insecureHTTP = true
+		return nil
+	}
+}
+
+// WithHTTPClient makes the client send its requests through hc, for custom
+// TLS, proxies or instrumentation. Its Timeout, Transport and redirect
+// policy are used as they are. Without this option the client uses a
+// transport tuned for an SDK (see NewClient).
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings) error {
+		if hc == nil {
+			return invalidArg("WithHTTPClient", "the *http.Client is nil")
+		}
+		s.httpClient = hc
+		return nil
+	}
+}
+
+// WithUserAgent names the calling application in the User-Agent header,
+// ahead of the SDK's own "losant-go/<version>", as in "myapp/1.2 losant-go/0.1.0".
+func WithUserAgent(product string) Option {
+	return func(s *settings) error {
+		p := strings.TrimSpace(product)
+		if p == "" {
+			return invalidArg("WithUserAgent", "the user agent is empty")
+		}
+		if !validHeaderValue(p) || strings.ContainsAny(p, "\r\n") {
+			return invalidArg("WithUserAgent", "the user agent holds a control character (such as CR or LF)")
+		}
+		s.userAgent = p
+		return nil
+	}
+}
+
+// WithAcceptVersion overrides the Accept-Version header, by default the
+// range "^" + the API version openapi.yaml describes (such as "^1.30.0").
+func WithAcceptVersion(v string) Option {
+	return func(s *settings) error {
+		v = strings.TrimSpace(v)
+		if v == "" || !validHeaderValue(v) {
+			return invalidArg("WithAcceptVersion", "want a non-empty semver range such as ^1.30.0")
+		}
+		s.acceptVersion = v
+		return nil
+	}
+}
+
+// WithLosantDomain sends the losantdomain header (the domain scope of
+// requests; rarely needed, for private Losant installations).
+func WithLosantDomain(domain string) Option {
+	return func(s *settings) error {
+		d := strings.TrimSpace(domain)
+		if d == "" || !validHeaderValue(d) {
+			return invalidArg("WithLosantDomain", "want a non-empty domain without control characters (such as CR or LF)")
+		}
+		s.losantDomain = d
+		return nil
+	}
+}
+
+// WithMaxResponseBytes caps how many bytes of one response body the client
+// reads (DefaultMaxResponseBytes unless told otherwise). A larger body fails
+// with an error matching ErrResponseTooLarge.
+func WithMaxResponseBytes(n int64) Option {
+	return func(s *settings) error {
+		if n <= 0 {
+			return invalidArg("WithMaxResponseBytes", "the cap must be positive, got %d", n)
+		}
+		s.maxBody = n
+		return nil
+	}
+}
+
+// validHeaderValue reports whether v can be sent as a header value as it is:
+// printable ASCII or UTF-8, no control characters (CR and LF above all).
+func validHeaderValue(v string) bool {
+	for _, r := range v {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// checkBaseURL parses and vets the base URL, returning it without a
+// trailing slash.
+func checkBaseURL(raw string, insecureHTTP bool) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, invalidArg("WithBaseURL", "%q does not parse as a URL: %v", raw, err)
+	}
+	raw = u.Redacted() // never echo a password back
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, invalidArg("WithBaseURL", "%q: want an http or https URL such as %s", raw, DefaultBaseURL)
+	case u.Host == "":
+		return nil, invalidArg("WithBaseURL", "%q has no host", raw)
+	case u.User != nil:
+		return nil, invalidArg("WithBaseURL", "the URL carries credentials; pass the token with WithToken")
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, invalidArg("WithBaseURL", "%q: a base URL takes no query or fragment", raw)
+	case u.Scheme == "http" && !insecureHTTP && !isLoopback(u.Hostname()):
+		return nil, invalidArg("WithBaseURL", "%q is plain http to a host that is not loopback: the token would cross the network in clear text; use https (or add WithInsecureAllowHTTP)", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// isLoopback reports whether host is "localhost" or a loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

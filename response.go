@@ -1,0 +1,140 @@
+package losant
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/losant-go/losant-go/generated"
+	"github.com/losant-go/losant-go/internal/retryafter"
+)
+
+// maxErrorBody caps how much of a non-2xx body is read: Losant's error JSON
+// is tiny, and a proxy's HTML page only needs an excerpt.
+const maxErrorBody = 64 << 10
+
+// maxDrain bounds how much unread body is discarded so the connection can
+// be reused; anything longer is cheaper to close.
+const maxDrain = 256 << 10
+
+// decode reads a 2xx JSON body into out, streaming it through the size cap.
+func (c *Client) decode(req *http.Request, resp *http.Response, out any) error {
+	fail := func(err error, head []byte) error {
+		return &ResponseError{
+			StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			Method: req.Method, Path: req.URL.Path, Excerpt: excerpt(head), Err: err,
+		}
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
+		head, _ := io.ReadAll(io.LimitReader(resp.Body, excerptLen))
+		return fail(errors.New("content type is not JSON"), head)
+	}
+	body := &cappedReader{r: resp.Body, left: c.maxBody}
+	// rec keeps the first bytes read, so a decode error can quote them.
+	rec := &headRecorder{r: body}
+	dec := json.NewDecoder(rec)
+	if err := dec.Decode(out); err != nil {
+		switch {
+		case errors.Is(err, ErrResponseTooLarge):
+			return fail(fmt.Errorf("%w: body exceeds %d bytes (raise the cap with WithMaxResponseBytes)", ErrResponseTooLarge, c.maxBody), nil)
+		case errors.Is(err, io.EOF) && len(rec.head) == 0:
+			return fail(errors.New("empty body, want a JSON object"), nil)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return fail(errors.New("body ends before the JSON value does (truncated)"), rec.head)
+		}
+		return fail(fmt.Errorf("malformed JSON: %w", err), rec.head)
+	}
+	// Whatever follows the value must be whitespace.
+	var extra json.RawMessage
+	switch err := dec.Decode(&extra); {
+	case errors.Is(err, io.EOF):
+		return nil
+	case errors.Is(err, ErrResponseTooLarge):
+		return fail(fmt.Errorf("%w: body exceeds %d bytes (raise the cap with WithMaxResponseBytes)", ErrResponseTooLarge, c.maxBody), nil)
+	default:
+		return fail(errors.New("unexpected data after the JSON value"), rec.head)
+	}
+}
+
+// apiError turns a non-2xx response into an *APIError.
+func (c *Client) apiError(req *http.Request, resp *http.Response) error {
+	e := &APIError{StatusCode: resp.StatusCode, Method: req.Method, Path: req.URL.Path}
+	if d, ok := retryafter.Parse(resp.Header.Get("Retry-After"), time.Now()); ok {
+		e.RetryAfter = d
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, min(c.maxBody, maxErrorBody)))
+	drain(resp.Body)
+	var le generated.Error
+	if json.Unmarshal(body, &le) == nil && (le.Type != nil || le.Message != nil) {
+		e.Type, e.Message = deref(le.Type), deref(le.Message)
+	} else {
+		e.Body = excerpt(bytes.TrimSpace(body))
+	}
+	return e
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// drain discards up to maxDrain bytes so that the connection can go back
+// to the pool.
+func drain(r io.Reader) { _, _ = io.Copy(io.Discard, io.LimitReader(r, maxDrain)) }
+
+// isJSON reports whether a Content-Type names JSON (application/json or a
+// +json type).
+func isJSON(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// cappedReader reads at most left bytes from r and then fails with
+// ErrResponseTooLarge if r has more. io.LimitReader alone would report a
+// clean EOF and hide the overflow.
+type cappedReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		var one [1]byte
+		n, err := c.r.Read(one[:])
+		if n > 0 {
+			return 0, ErrResponseTooLarge
+		}
+		return 0, err
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+// headRecorder remembers the first excerptLen bytes that pass through it.
+type headRecorder struct {
+	r    io.Reader
+	head []byte
+}
+
+func (h *headRecorder) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	if room := excerptLen - len(h.head); room > 0 && n > 0 {
+		h.head = append(h.head, p[:min(n, room)]...)
+	}
+	return n, err
+}
