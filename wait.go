@@ -1,0 +1,167 @@
+package losant
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Defaults for ApplicationJobLogService.Wait.
+const (
+	// DefaultPollInterval is the first wait between two polls.
+	DefaultPollInterval = time.Second
+	// DefaultMaxPollInterval caps the wait between two polls as it grows.
+	DefaultMaxPollInterval = 30 * time.Second
+	// pollGrowth multiplies the wait after each poll that finds the job
+	// still running.
+	pollGrowth = 1.5
+)
+
+// ErrJobFailed matches the error Wait returns when the job ended errored
+// or failed; errors.As with *JobFailedError gives the job's own error.
+var ErrJobFailed = errors.New("losant: job did not complete")
+
+// JobFailedError is a job that ended errored or failed. Wait returns it
+// together with the final job log.
+type JobFailedError struct {
+	ApplicationID, JobID string
+	// Status is the terminal status: StatusErrored or StatusFailed.
+	Status ApplicationJobLogStatus
+	// Name and Message are the job's error, from the log's error field
+	// (empty when Losant sent none).
+	Name, Message string
+}
+
+func (e *JobFailedError) Error() string {
+	msg := fmt.Sprintf("losant: job log %s ended %s", e.JobID, e.Status)
+	switch {
+	case e.Name != "" && e.Message != "":
+		msg += ": " + e.Name + ": " + e.Message
+	case e.Name != "" || e.Message != "":
+		msg += ": " + e.Name + e.Message
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrJobFailed) true.
+func (e *JobFailedError) Is(target error) bool { return target == ErrJobFailed }
+
+// A WaitOption tunes ApplicationJobLogService.Wait.
+type WaitOption func(*waitConfig) error
+
+type waitConfig struct {
+	interval, maxInterval time.Duration
+	progress              func(*ApplicationJobLog)
+}
+
+// WithPollInterval sets the first wait between polls (DefaultPollInterval
+// unless told otherwise). Each poll that finds the job still running makes
+// the next wait 1.5 times longer, up to the maximum.
+func WithPollInterval(d time.Duration) WaitOption {
+	return func(c *waitConfig) error {
+		if d <= 0 {
+			return invalidArg("WithPollInterval", "the interval must be positive, got %v", d)
+		}
+		c.interval = d
+		return nil
+	}
+}
+
+// WithMaxPollInterval caps the wait between polls (DefaultMaxPollInterval
+// unless told otherwise).
+func WithMaxPollInterval(d time.Duration) WaitOption {
+	return func(c *waitConfig) error {
+		if d <= 0 {
+			return invalidArg("WithMaxPollInterval", "the interval must be positive, got %v", d)
+		}
+		c.maxInterval = d
+		return nil
+	}
+}
+
+// WithProgress calls fn with the job log after every poll, the last one
+// included, from the goroutine that called Wait. fn must not keep the log
+// past its return unless it copies it.
+func WithProgress(fn func(*ApplicationJobLog)) WaitOption {
+	return func(c *waitConfig) error {
+		c.progress = fn
+		return nil
+	}
+}
+
+// Wait polls the job log until its status is terminal (completed, errored
+// or failed) and returns the final log. The wait between polls starts at
+// the poll interval and grows to the maximum interval. The context is the
+// only deadline: when it ends, Wait returns the last log it read (nil if
+// none) and an error matching ctx.Err().
+//
+// A job that ends errored or failed returns the final log together with a
+// *JobFailedError (matching ErrJobFailed) that carries the job's error
+// name and message. A failed poll (after the client's own retries) ends
+// the wait with that poll's error and the last log read. A status this SDK
+// does not know yet counts as still running.
+func (s *ApplicationJobLogService) Wait(ctx context.Context, applicationID, jobID string, opts ...WaitOption) (*ApplicationJobLog, error) {
+	cfg := waitConfig{interval: DefaultPollInterval, maxInterval: DefaultMaxPollInterval}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.maxInterval < cfg.interval {
+		return nil, invalidArg("WithMaxPollInterval", "the maximum interval %v is below the poll interval %v", cfg.maxInterval, cfg.interval)
+	}
+	if err := s.checkIDs(applicationID, jobID); err != nil {
+		return nil, err
+	}
+
+	var last *ApplicationJobLog
+	// One timer for the whole wait: since Go 1.23, Reset needs no drain.
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	delay := cfg.interval
+	for {
+		log, err := s.Get(ctx, applicationID, jobID)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return last, waitCanceled(jobID, ctxErr)
+			}
+			return last, err
+		}
+		last = log
+		if cfg.progress != nil {
+			cfg.progress(log)
+		}
+		if log.Status != nil && TerminalStatus(*log.Status) {
+			return log, jobOutcome(applicationID, jobID, log)
+		}
+		timer.Reset(delay)
+		select {
+		case <-ctx.Done():
+			return last, waitCanceled(jobID, ctx.Err())
+		case <-timer.C:
+		}
+		delay = min(time.Duration(float64(delay)*pollGrowth), cfg.maxInterval)
+	}
+}
+
+func waitCanceled(jobID string, err error) error {
+	return fmt.Errorf("losant: waiting for job log %s: %w", jobID, err)
+}
+
+// jobOutcome returns nil for a completed job and a *JobFailedError for an
+// errored or failed one.
+func jobOutcome(applicationID, jobID string, log *ApplicationJobLog) error {
+	if *log.Status == StatusCompleted {
+		return nil
+	}
+	e := &JobFailedError{ApplicationID: applicationID, JobID: jobID, Status: *log.Status}
+	if log.Error != nil {
+		e.Name, e.Message = deref(log.Error.Name), deref(log.Error.Message)
+	}
+	return e
+}
