@@ -106,3 +106,8 @@ func (c *Client) send(ctx context.Context, req *http.Request, out any) error {
 	}
 	return c.decode(req, resp, out)
 }
+
+// CloseIdleConnections closes connections the client keeps open for reuse
+// and is not using now, as http.Client.CloseIdleConnections does. Call it
+// when done with a Client that used the default HTTP client.
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }

@@ -27,6 +27,9 @@ type (
 	ApplicationJobLogOwnerType = generated.ApplicationJobLogOwnerType
 	// ApplicationJobLogRequestedByType says who requested a run.
 	ApplicationJobLogRequestedByType = generated.ApplicationJobLogRequestedByType
+	// ApplicationJobLogInputOwnerType says what kind of resource owns a
+	// job's target.
+	ApplicationJobLogInputOwnerType = generated.ApplicationJobLogInputOwnerType
 	// ApplicationJobLogResourceType says what kind of resource a job works on.
 	ApplicationJobLogResourceType = generated.ApplicationJobLogResourceType
 	// ErrorBody is Losant's error JSON, {"type": ..., "message": ...}.

@@ -1391,12 +1391,12 @@ var swaggerSpec = []string{
 	"K9HUWENv6XD4tBCp5hB+CHRDdHfCM1RlcptwhUZz1l+sWjBdonSXTJj+5XzFr+a9pUj800vrCiefCjZc",
 	"g9NZdMJC5AprZvr7aLxjlCJD7k6gJ+Si7yepvqGtxbRt2/uxpRetfiIBWRY3E3LaOx/0BragkCGnGSND",
 	"ct4b9M5dZIptfOnX1lH9r42L5ab/xSZd1f9quyQbM2GBet+bl7IGYRvjxS15YQ9udDWsVSgcZAugaAVM",
-	"eAEigyIB2Nxsbdq1SLwZF9HIIpKQSrluiylFsPL4hPGWIOUOqYx3tjH4C+rdNmbzNdvndtBekfQbb2E2",
-	"wUF6Wr5DO7y0f+RzkLB8qrW53XpwczYYdO8270L3tn0L4v4Dj683DSh49EKj+ivIrp3s3aNs7Wq3Pesw",
-	"/F44TbXtUGq0X3u/ZKecHp6y/RThYnB+eFLjDc/F4OLwjDquuzh7eXjC9sMVqyr/Au2wTM33DHU0Y32m",
-	"jmM+3xqrrJ4M/4LaPl9qOYaAaLqwb8zbGhm3AdnyatvNSpLeZaOjtfWlNzN6sXeP7RGTt/3nd/Vi6e6n",
-	"rUUaQ7VVPvruoP+5Nct+Kqi3rbX3n61fTQC+3RwblJoVww4RxPXFN7ddTtImfcdG07lc1nqiIBY2ELub",
-	"SjMB0oz13BnaB4ZmQX/mu3jX5BUxt4H+QcDUq73kaLGbze3m/wIAAP//",
+	"eAEigyIB2Nxsbdq1SLwZF9HIIpKQSrluiylFsPL4hPGWIOUOqYx3tjG4QL3bxmy+ZvvcDtorkn7jLcwm",
+	"OEhPy3doh5f2j3wOEpZPtTa3Ww9uzgaD7t3mXejetm9B3H/g8fWmAQWPXmhUfwXZtZO9e5StXe22Zx2G",
+	"3wunqbYdSo32a++X7JTTw1O2nyJcDM4PT2q84bkYXByeUcd1F2cvD0/YfrhiVeVfoB2WqfmeoY5mrM/U",
+	"ccznW2OV1ZPhX1Db50stxxAQTRf2jXlbI+M2IFtebbtZSdK7bHS0tr70ZkYv9u6xPWLytv/8rl4s3f20",
+	"tUhjqLbKR98d9D+3ZtlPBfW2tfb+s/WrCcC3m2ODUrNi2CGCuL745rbLSdqk79hoOpfLWk8UxMIGYndT",
+	"aSZAmrGeO0P7wNAs6M98F++avCLmNtA/CJh6tZccLXazud38XwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
