@@ -20,8 +20,13 @@ type Client struct {
 
 	server  string // base URL with a trailing slash, as the generated client wants
 	hc      *http.Client
-	header  http.Header // sent with every request; holds the token
+	header  http.Header // sent with every request, Authorization aside
 	maxBody int64
+	// authorize sets the Authorization header. The token lives only inside
+	// this closure: fmt prints a func as an address, while it would print
+	// any string field (even one of a type with a Format method, since fmt
+	// cannot call methods on unexported fields) of a formatted Client.
+	authorize func(http.Header)
 }
 
 // NewClient returns a Client configured by opts. WithToken is required.
@@ -59,14 +64,17 @@ func NewClient(opts ...Option) (*Client, error) {
 		ua = s.userAgent + " " + sdkUserAgent
 	}
 	h := http.Header{}
-	h.Set("Authorization", "Bearer "+string(s.token))
 	h.Set("Accept", "application/json")
 	h.Set("Accept-Version", s.acceptVersion)
 	h.Set("User-Agent", ua)
 	if s.losantDomain != "" {
 		h.Set("losantdomain", s.losantDomain)
 	}
-	c := &Client{server: base.String() + "/", hc: s.httpClient, header: h, maxBody: s.maxBody}
+	auth := []string{"Bearer " + string(s.token)}
+	c := &Client{
+		server: base.String() + "/", hc: s.httpClient, header: h, maxBody: s.maxBody,
+		authorize: func(h http.Header) { h["Authorization"] = auth },
+	}
 	if c.ApplicationJobLog, err = newApplicationJobLogService(c); err != nil {
 		return nil, err
 	}
@@ -96,6 +104,7 @@ func (c *Client) send(ctx context.Context, req *http.Request, out any) error {
 	for k, v := range c.header {
 		req.Header[k] = v
 	}
+	c.authorize(req.Header)
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("losant: %s %s: %w", req.Method, req.URL.Path, err)

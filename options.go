@@ -33,8 +33,8 @@ type settings struct {
 	insecureHTTP  bool
 }
 
-// secret holds the bearer token. Every way of formatting it prints a
-// placeholder, so the token cannot leak through %v, %+v, %#v or %s.
+// secret holds the bearer token while options are applied. Formatting it
+// with any verb prints a placeholder.
 type secret string
 
 const redacted = "[REDACTED]"
