@@ -24,7 +24,7 @@ import (
 const ScopesExtension = "x-losant-scopes"
 
 var load = sync.OnceValues(func() (*openapi3.T, error) {
-	doc, err := generated.GetSwagger()
+	doc, err := generated.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("spec: loading the embedded openapi.yaml: %w", err)
 	}
@@ -164,4 +164,35 @@ func (o *Operation) CheckPathParam(name, value string) error {
 		return err
 	}
 	return nil
+}
+
+// OperationScopes returns the token scopes op accepts, read from its
+// x-losant-scopes extension and sorted; nil when it has none. It is how the
+// local API (package api) reads the scopes of the operation kin-openapi
+// matched a request to.
+func OperationScopes(op *openapi3.Operation) ([]string, error) {
+	if op == nil {
+		return nil, errors.New("spec: no operation")
+	}
+	return readScopes(op)
+}
+
+// ResponseContent returns the application/json content of the operation's
+// response for status, or of its default response when the status has none.
+func (o *Operation) ResponseContent(status int) (*openapi3.MediaType, error) {
+	if o.Op.Responses == nil {
+		return nil, fmt.Errorf("spec: operation %s has no responses", o.ID)
+	}
+	ref := o.Op.Responses.Status(status)
+	if ref == nil {
+		ref = o.Op.Responses.Default()
+	}
+	if ref == nil || ref.Value == nil {
+		return nil, fmt.Errorf("spec: operation %s has no response for status %d", o.ID, status)
+	}
+	mt := ref.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return nil, fmt.Errorf("spec: operation %s: the %d response has no application/json schema", o.ID, status)
+	}
+	return mt, nil
 }
