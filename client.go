@@ -4,8 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"runtime"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/losant-go/losant-go/internal/retry"
 
 	"github.com/losant-go/losant-go/internal/spec"
 )
@@ -27,6 +33,12 @@ type Client struct {
 	// any string field (even one of a type with a Format method, since fmt
 	// cannot call methods on unexported fields) of a formatted Client.
 	authorize func(http.Header)
+
+	retry          retry.Policy
+	attemptTimeout time.Duration
+	limiter        *rate.Limiter
+	logger         *slog.Logger
+	sleep          retry.Sleep // retry.SleepContext; tests observe it
 }
 
 // NewClient returns a Client configured by opts. WithToken is required.
@@ -35,7 +47,10 @@ type Client struct {
 // waits, and up to 128 idle connections per host. An option with an invalid
 // value makes NewClient fail with an error matching ErrInvalidArgument.
 func NewClient(opts ...Option) (*Client, error) {
-	s := settings{baseURL: DefaultBaseURL, maxBody: DefaultMaxResponseBytes}
+	s := settings{
+		baseURL: DefaultBaseURL, maxBody: DefaultMaxResponseBytes,
+		retry: DefaultRetryPolicy, attemptTimeout: DefaultAttemptTimeout,
+	}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
@@ -74,6 +89,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{
 		server: base.String() + "/", hc: s.httpClient, header: h, maxBody: s.maxBody,
 		authorize: func(h http.Header) { h["Authorization"] = auth },
+		retry:     retry.Policy(s.retry), attemptTimeout: s.attemptTimeout,
+		limiter: s.limiter, logger: s.logger, sleep: retry.SleepContext,
 	}
 	if c.ApplicationJobLog, err = newApplicationJobLogService(c); err != nil {
 		return nil, err
@@ -96,15 +113,51 @@ func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String
 // BaseURL returns the API address requests go to, with a trailing slash.
 func (c *Client) BaseURL() string { return c.server }
 
-// send fills in the client's headers, sends req and decodes a 2xx JSON
-// body into out. Any other outcome is an error: *APIError for non-2xx,
-// *ResponseError for an undecodable body, or the transport's error.
+// send fills in the client's headers, sends req (retrying as the policy
+// allows) and decodes a 2xx JSON body into out. Any other outcome is an
+// error: *APIError for non-2xx, *ResponseError for an undecodable body, or
+// the transport's error.
 func (c *Client) send(ctx context.Context, req *http.Request, out any) error {
-	req = req.WithContext(ctx)
 	for k, v := range c.header {
 		req.Header[k] = v
 	}
 	c.authorize(req.Header)
+	return retry.Do(ctx, c.retry, classify,
+		func() error { return c.attempt(ctx, req, out) },
+		func(n int, err error, v retry.Verdict, wait time.Duration) {
+			if c.logger != nil {
+				c.logger.LogAttrs(ctx, slog.LevelWarn, "losant: retrying request",
+					slog.String("method", req.Method), slog.String("path", req.URL.Path),
+					slog.Int("attempt", n), slog.String("reason", v.Reason),
+					slog.Duration("wait", wait), slog.String("error", err.Error()))
+			}
+		}, c.sleep)
+}
+
+// attempt makes one try: wait for the rate limiter, send within the
+// attempt timeout, and read the whole answer.
+func (c *Client) attempt(ctx context.Context, req *http.Request, out any) error {
+	if c.limiter != nil {
+		if err := c.limiter.Wait(ctx); err != nil {
+			return fmt.Errorf("losant: %s %s: waiting for the rate limiter: %w", req.Method, req.URL.Path, err)
+		}
+	}
+	actx := ctx
+	if c.attemptTimeout > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, c.attemptTimeout)
+		defer cancel()
+	}
+	err := c.roundTrip(req.WithContext(actx), out)
+	if err != nil && ctx.Err() == nil && actx.Err() != nil {
+		// The attempt's own deadline passed, not the caller's.
+		err = fmt.Errorf("losant: %s %s: %w", req.Method, req.URL.Path, &timeoutError{d: c.attemptTimeout, err: err})
+	}
+	return err
+}
+
+// roundTrip sends req and reads its response into out or an error.
+func (c *Client) roundTrip(req *http.Request, out any) error {
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("losant: %s %s: %w", req.Method, req.URL.Path, err)

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -27,6 +28,13 @@ const (
 	basePath  = "/api/v1" // a non-root base path catches absolute-URL bugs
 	jobPath   = basePath + "/applications/" + appID + "/jobLogs/" + jobID
 )
+
+// fastRetries keeps the default policy's shape with millisecond waits, so
+// that tests retry for real without making the suite slow.
+var fastRetries = losant.RetryPolicy{
+	MaxAttempts: 4, InitialBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond,
+	MaxElapsed: 10 * time.Second, MaxRetryAfter: 5 * time.Second,
+}
 
 // fixture is a loopback API server for one test. It counts and records the
 // requests it gets.
@@ -56,7 +64,9 @@ func newFixture(t *testing.T, h http.HandlerFunc, opts ...losant.Option) *fixtur
 	})
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
-	all := append([]losant.Option{losant.WithToken(testToken), losant.WithBaseURL(f.srv.URL + basePath)}, opts...)
+	all := append([]losant.Option{
+		losant.WithToken(testToken), losant.WithBaseURL(f.srv.URL + basePath), losant.WithRetryPolicy(fastRetries),
+	}, opts...)
 	c, err := losant.NewClient(all...)
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)

@@ -2,10 +2,14 @@ package losant
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // DefaultBaseURL is Losant's hosted API.
@@ -31,6 +35,11 @@ type settings struct {
 	losantDomain  string
 	maxBody       int64
 	insecureHTTP  bool
+
+	retry          RetryPolicy
+	attemptTimeout time.Duration
+	limiter        *rate.Limiter
+	logger         *slog.Logger
 }
 
 // secret holds the bearer token while options are applied. Formatting it
@@ -195,4 +204,30 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// WithRateLimit makes the client send at most perSecond requests a second,
+// with bursts of up to burst, across every goroutine that shares it (the
+// retries included). A call waits for its turn, or returns the context's
+// error if the context ends first.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(s *settings) error {
+		if perSecond <= 0 || burst < 1 {
+			return invalidArg("WithRateLimit", "want perSecond > 0 and burst >= 1, got %v and %d", perSecond, burst)
+		}
+		s.limiter = rate.NewLimiter(rate.Limit(perSecond), burst)
+		return nil
+	}
+}
+
+// WithLogger makes the client log each retry (at Warn level: method, path,
+// attempt, reason and wait). The token is never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error {
+		if l == nil {
+			return invalidArg("WithLogger", "the logger is nil")
+		}
+		s.logger = l
+		return nil
+	}
 }

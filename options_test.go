@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -78,7 +79,8 @@ func TestNewClientAcceptsLoopbackHTTPAndExplicitInsecure(t *testing.T) {
 // is formatted.
 func TestTokenIsNeverFormatted(t *testing.T) {
 	opt := losant.WithToken(testToken)
-	c, err := losant.NewClient(opt, losant.WithBaseURL("http://127.0.0.1:1"))
+	addr := closedAddr(t)
+	c, err := losant.NewClient(opt, losant.WithBaseURL("http://"+addr), losant.WithoutRetries())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,10 +90,10 @@ func TestTokenIsNeverFormatted(t *testing.T) {
 			t.Errorf("formatting the %s leaks the token:\n%s", name, s)
 		}
 	}
-	if s := fmt.Sprint(c); !strings.Contains(s, "REDACTED") || !strings.Contains(s, "127.0.0.1:1") {
+	if s := fmt.Sprint(c); !strings.Contains(s, "REDACTED") || !strings.Contains(s, addr) {
 		t.Errorf("client prints as %q, want the base URL and a redacted token", s)
 	}
-	// Port 1 refuses connections: a network error must not carry the token.
+	// A closed port refuses connections: a network error must not carry the token.
 	_, err = c.ApplicationJobLog.Get(context.Background(), appID, jobID)
 	if err == nil {
 		t.Fatal("Get to a closed port succeeded")
@@ -145,4 +147,16 @@ func TestRedirectToAnotherHostDropsAuthorization(t *testing.T) {
 	if got, _ := leaked.Load().(string); got != "" {
 		t.Errorf("the other host got Authorization %q", got)
 	}
+}
+
+// closedAddr returns a loopback address where nothing listens.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
 }

@@ -40,15 +40,19 @@ func (c *Client) decode(req *http.Request, resp *http.Response, out any) error {
 	rec := &headRecorder{r: body}
 	dec := json.NewDecoder(rec)
 	if err := dec.Decode(out); err != nil {
+		var syntaxErr *json.SyntaxError
+		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.Is(err, ErrResponseTooLarge):
 			return fail(fmt.Errorf("%w: body exceeds %d bytes (raise the cap with WithMaxResponseBytes)", ErrResponseTooLarge, c.maxBody), nil)
 		case errors.Is(err, io.EOF) && len(rec.head) == 0:
 			return fail(errors.New("empty body, want a JSON object"), nil)
 		case errors.Is(err, io.ErrUnexpectedEOF):
-			return fail(errors.New("body ends before the JSON value does (truncated)"), rec.head)
+			return fail(fmt.Errorf("body ends before the JSON value does (truncated): %w", io.ErrUnexpectedEOF), rec.head)
+		case errors.As(err, &syntaxErr), errors.As(err, &typeErr):
+			return fail(fmt.Errorf("malformed JSON: %w", err), rec.head)
 		}
-		return fail(fmt.Errorf("malformed JSON: %w", err), rec.head)
+		return fail(fmt.Errorf("reading the body: %w", err), rec.head)
 	}
 	// Whatever follows the value must be whitespace.
 	var extra json.RawMessage
