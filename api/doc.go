@@ -1,0 +1,60 @@
+// Package api is a local, in-memory stand-in for Losant's REST API: the
+// "Get application job log" endpoint,
+//
+//	GET /applications/{applicationId}/jobLogs/{jobId}
+//
+// served from openapi.yaml, so that code using losant-go (or any other HTTP
+// client) can be tried and tested without a Losant account or a network, the
+// way stripe-mock stands in for Stripe. The losant CLI's serve and demo
+// commands run it; tests run it with net/http/httptest:
+//
+//	store, _ := api.ExampleStore()
+//	h, _ := api.NewHandler(api.Options{
+//		Store:  store,
+//		Tokens: map[string][]string{"test-token": nil}, // nil scopes: full access
+//	})
+//	srv := httptest.NewServer(h)
+//	defer srv.Close()
+//	client, _ := losant.NewClient(losant.WithToken("test-token"), losant.WithBaseURL(srv.URL))
+//
+// # Built from the spec
+//
+// Nothing about the endpoint is repeated in Go. The handler implements the
+// strict server interface oapi-codegen generates from openapi.yaml, on the
+// standard library's router; every request is first matched and validated
+// against the same document by kin-openapi (through
+// github.com/oapi-codegen/nethttp-middleware); the scopes a token needs are
+// the matched operation's x-losant-scopes; stored job logs are checked
+// against the document's ApplicationJobLog schema; and the example data is
+// the document's own examples.
+//
+// # Responses
+//
+// Every response is JSON. Errors have Losant's shape,
+// {"type": ..., "message": ...}:
+//
+//	400 Validation        a parameter breaks the spec (an ID that is not 24 hex digits)
+//	401 Unauthorized      no bearer token, or one the server was not given
+//	403 Forbidden         the token has none of the operation's scopes
+//	404 NotFound          no such job log in that application, or no such route
+//	405 MethodNotAllowed  a known path with a method the spec does not list (with Allow)
+//	500 ServerError       a bug; the cause goes to Options.Logger, not to the client
+//
+// The token is checked before the parameters, as kin-openapi validates
+// security requirements first: a request with a malformed ID and no token is
+// a 401, not a 400.
+//
+// # Tokens
+//
+// Options.Tokens maps each accepted token to its scopes. A token with no
+// scopes has full access. A handler given no tokens at all accepts any
+// non-empty bearer token with full access (handy for demos and for tests that
+// do not care about auth), and still answers 401 to a request without one.
+//
+// # Data
+//
+// A Store holds job logs in memory and is safe for concurrent use. Seed it
+// from a JSON file (LoadFile), from openapi.yaml's examples (ExampleStore) or
+// from Go (Put, PutJSON); Store.Simulate runs a job through queued,
+// inProgress and completed, errored or failed while clients watch it.
+package api

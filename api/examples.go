@@ -1,0 +1,66 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// ExampleStore returns a new Store holding the job logs that openapi.yaml
+// gives as examples of the job log operation's response, so the example data
+// is the documented data and nothing is copied into Go. List returns them.
+//
+// The spec's examples may show one job at several moments (in progress,
+// then completed) under the same IDs; a Store has one job log per ID, so it
+// keeps the moment furthest along, by the order of the status enum
+// (queued, inProgress, then the terminal statuses).
+func ExampleStore() (*Store, error) {
+	mt, err := jobLogContent()
+	if err != nil {
+		return nil, err
+	}
+	rank := statusRank(mt.Schema.Value.Properties["status"])
+	s := NewStore()
+	for _, name := range slices.Sorted(maps.Keys(mt.Examples)) {
+		ref := mt.Examples[name]
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		data, err := json.Marshal(ref.Value.Value)
+		if err != nil {
+			return nil, fmt.Errorf("api: openapi.yaml example %q: %w", name, err)
+		}
+		k, raw, err := checkJobLog(data)
+		if err != nil {
+			return nil, fmt.Errorf("api: openapi.yaml example %q: %w", name, err)
+		}
+		if old, ok := s.logs[k]; ok && rank(old) > rank(raw) {
+			continue
+		}
+		s.logs[k] = raw
+	}
+	if len(s.logs) == 0 {
+		return nil, errors.New("api: openapi.yaml has no job log examples")
+	}
+	return s, nil
+}
+
+// statusRank returns a function giving a stored job log's status's position
+// in the status schema's enum (-1 for none).
+func statusRank(status *openapi3.SchemaRef) func([]byte) int {
+	var enum []any
+	if status != nil && status.Value != nil {
+		enum = status.Value.Enum
+	}
+	return func(raw []byte) int {
+		log := decodeJobLog(raw)
+		if log.Status == nil {
+			return -1
+		}
+		return slices.Index(enum, any(string(*log.Status)))
+	}
+}

@@ -1,0 +1,233 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/losant-go/losant-go/generated"
+	"github.com/losant-go/losant-go/internal/spec"
+)
+
+// opGetJobLog is the operationId in openapi.yaml whose 200 response gives
+// the job log schema and the example job logs.
+const opGetJobLog = "getApplicationJobLog"
+
+// LoadFile returns a Store holding the job logs in the named file: a JSON
+// array of job log objects, each with an id and an applicationId, each
+// valid against openapi.yaml's ApplicationJobLog schema. Fields the schema
+// does not list are kept and served. Any problem (the file cannot be read,
+// is not JSON, is not an array; an entry breaks the schema, lacks an ID or
+// repeats another's IDs) is a *LoadError naming the file, the entry and the
+// first problem, and no Store is returned.
+func LoadFile(path string) (*Store, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &LoadError{Path: path, Index: -1, Err: err}
+	}
+	s := NewStore()
+	if err := s.load(path, data); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// LoadError is a problem with a job log data file. Its message is one line:
+//
+//	api: data.json: entry [2] (id 575ec76c7ae143cd83dc4a96): at /status: value is not one of the allowed values [...]
+type LoadError struct {
+	// Path is the file as given to LoadFile.
+	Path string
+	// Index is the entry's position in the array, from 0, or -1 when the
+	// problem is with the file as a whole.
+	Index int
+	// ID is the entry's id, when it has one that is a string.
+	ID string
+	// Err is the problem.
+	Err error
+}
+
+func (e *LoadError) Error() string {
+	var b strings.Builder
+	b.WriteString("api: " + e.Path + ": ")
+	if e.Index >= 0 {
+		fmt.Fprintf(&b, "entry [%d]", e.Index)
+		if e.ID != "" {
+			fmt.Fprintf(&b, " (id %s)", e.ID)
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// load adds the job logs of a file's contents, all or none.
+func (s *Store) load(path string, data []byte) error {
+	fail := func(i int, entry []byte, err error) error {
+		return &LoadError{Path: path, Index: i, ID: entryID(entry), Err: err}
+	}
+	var entries []json.RawMessage
+	if err := json.Unmarshal(data, &entries); err != nil {
+		return fail(-1, nil, notAnArray(data, err))
+	}
+	if entries == nil {
+		return fail(-1, nil, errors.New("the file holds null; want a JSON array of job logs"))
+	}
+	logs := make(map[logKey][]byte, len(entries))
+	first := make(map[logKey]int, len(entries))
+	for i, entry := range entries {
+		k, raw, err := checkJobLog(entry)
+		if err != nil {
+			return fail(i, entry, err)
+		}
+		if j, dup := first[k]; dup {
+			return fail(i, entry, fmt.Errorf("entry [%d] has the same applicationId and id", j))
+		}
+		first[k], logs[k] = i, raw
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, raw := range logs {
+		s.logs[k] = raw
+	}
+	return nil
+}
+
+// notAnArray explains why data is not a JSON array, with a line and column
+// for a syntax error.
+func notAnArray(data []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case len(bytes.TrimSpace(data)) == 0:
+		return errors.New("the file is empty; want a JSON array of job logs")
+	case errors.As(err, &syn) && len(data) > 0 && syn.Offset >= int64(len(data)):
+		return errors.New("not JSON: the file ends before the JSON array does")
+	case errors.As(err, &syn):
+		line, col := lineCol(data, syn.Offset)
+		return fmt.Errorf("not JSON: %v (line %d, column %d)", syn, line, col)
+	case errors.As(err, &typ):
+		return fmt.Errorf("the file holds a JSON %s; want a JSON array of job logs", typ.Value)
+	}
+	return fmt.Errorf("not JSON: %w", err)
+}
+
+// lineCol turns a byte offset into a 1-based line and column: encoding/json
+// reports only the offset, and people edit seed files by line.
+func lineCol(data []byte, offset int64) (line, col int) {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = int(offset) - (bytes.LastIndexByte(before, '\n') + 1)
+	return line, col
+}
+
+// entryID returns an entry's id for messages, if it is a string.
+func entryID(entry []byte) string {
+	var v struct {
+		ID any `json:"id"`
+	}
+	if json.Unmarshal(entry, &v) != nil {
+		return ""
+	}
+	id, _ := v.ID.(string)
+	if len(id) > 40 {
+		id = id[:40] + "..."
+	}
+	return id
+}
+
+func idSuffix(data []byte) string {
+	if id := entryID(data); id != "" {
+		return " (id " + id + ")"
+	}
+	return ""
+}
+
+// checkJobLog checks one job log's JSON against openapi.yaml and returns its
+// key and compacted bytes. The first problem found is the error.
+func checkJobLog(data []byte) (logKey, []byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber() // validate the numbers as written, not as rounded
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return logKey{}, nil, fmt.Errorf("not JSON: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return logKey{}, nil, errors.New("not JSON: more data after the job log object")
+	}
+	schema, err := jobLogSchema()
+	if err != nil {
+		return logKey{}, nil, err
+	}
+	if err := schema.VisitJSON(v, openapi3.DisableSchemaErrorDetails()); err != nil {
+		return logKey{}, nil, schemaProblem(err)
+	}
+	// The schema passes some values Go cannot hold, such as a leap second
+	// in a date-time; the SDK must decode whatever the server answers.
+	var log generated.ApplicationJobLog
+	if err := json.Unmarshal(data, &log); err != nil {
+		return logKey{}, nil, fmt.Errorf("does not decode as a job log: %w", err)
+	}
+	switch {
+	case log.ID == nil:
+		return logKey{}, nil, errors.New("has no id")
+	case log.ApplicationID == nil:
+		return logKey{}, nil, errors.New("has no applicationId")
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, data); err != nil {
+		return logKey{}, nil, fmt.Errorf("not JSON: %w", err)
+	}
+	return logKey{*log.ApplicationID, *log.ID}, buf.Bytes(), nil
+}
+
+// schemaProblem says where in the job log which rule broke, in one line.
+func schemaProblem(err error) error {
+	var se *openapi3.SchemaError
+	if !errors.As(err, &se) {
+		return err
+	}
+	ptr := se.JSONPointer()
+	for i, p := range ptr {
+		ptr[i] = strings.NewReplacer("~", "~0", "/", "~1").Replace(p)
+	}
+	reason := se.Reason
+	if reason == "" {
+		reason = firstLine(se.Error())
+	}
+	if o := se.Origin; o != nil && !strings.Contains(reason, o.Error()) {
+		reason += ": " + o.Error()
+	}
+	return fmt.Errorf("at /%s: %s", strings.Join(ptr, "/"), reason)
+}
+
+// jobLogSchema is the schema of the job log operation's 200 response:
+// ApplicationJobLog.
+var jobLogSchema = sync.OnceValues(func() (*openapi3.Schema, error) {
+	mt, err := jobLogContent()
+	if err != nil {
+		return nil, err
+	}
+	return mt.Schema.Value, nil
+})
+
+func jobLogContent() (*openapi3.MediaType, error) {
+	op, err := spec.Op(opGetJobLog)
+	if err != nil {
+		return nil, err
+	}
+	return op.ResponseContent(http.StatusOK)
+}

@@ -1,0 +1,172 @@
+package api
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/losant-go/losant-go/generated"
+)
+
+// Store holds job logs in memory, keyed by applicationId and id. It is safe
+// for concurrent use: a test can change it while a handler serves it.
+//
+// Each job log is kept as the JSON it was given (compacted), after checking
+// it against openapi.yaml's ApplicationJobLog schema. The handler answers
+// those bytes as they are, so numbers keep their exact digits, timestamps
+// their format, and fields the schema does not list (which it allows) are
+// served too. Get and List decode into the generated types, which have no
+// place for such fields.
+type Store struct {
+	mu      sync.RWMutex
+	logs    map[logKey][]byte
+	running map[logKey]bool // jobs a simulation is advancing
+}
+
+type logKey struct{ app, id string }
+
+// NewStore returns an empty Store.
+func NewStore() *Store {
+	return &Store{logs: make(map[logKey][]byte), running: make(map[logKey]bool)}
+}
+
+// Put stores log, replacing any job log with the same applicationId and id.
+// It fails, storing nothing, if log lacks either ID or breaks openapi.yaml's
+// ApplicationJobLog schema. log may equally be a losant.ApplicationJobLog,
+// which is the same type.
+func (s *Store) Put(log generated.ApplicationJobLog) error {
+	data, err := json.Marshal(log)
+	if err != nil {
+		return fmt.Errorf("api: encoding the job log: %w", err)
+	}
+	return s.PutJSON(data)
+}
+
+// PutJSON stores a job log given as one JSON object, replacing any with the
+// same applicationId and id, and keeps every field of it, including fields
+// openapi.yaml does not list. It fails, storing nothing, if data is not one
+// JSON object, lacks either ID or breaks the ApplicationJobLog schema.
+func (s *Store) PutJSON(data []byte) error {
+	k, raw, err := checkJobLog(data)
+	if err != nil {
+		return fmt.Errorf("api: job log%s: %w", idSuffix(data), err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.logs[k] = raw
+	return nil
+}
+
+// Get returns the job log with the given IDs, and whether there is one.
+func (s *Store) Get(applicationID, jobID string) (generated.ApplicationJobLog, bool) {
+	raw, ok := s.raw(applicationID, jobID)
+	if !ok {
+		return generated.ApplicationJobLog{}, false
+	}
+	return decodeJobLog(raw), true
+}
+
+// List returns every job log, ordered by applicationId, then id.
+func (s *Store) List() []generated.ApplicationJobLog {
+	s.mu.RLock()
+	keys := make([]logKey, 0, len(s.logs))
+	raws := make(map[logKey][]byte, len(s.logs))
+	for k, raw := range s.logs {
+		keys = append(keys, k)
+		raws[k] = raw
+	}
+	s.mu.RUnlock()
+	slices.SortFunc(keys, func(a, b logKey) int { return cmp.Or(cmp.Compare(a.app, b.app), cmp.Compare(a.id, b.id)) })
+	out := make([]generated.ApplicationJobLog, len(keys))
+	for i, k := range keys {
+		out[i] = decodeJobLog(raws[k])
+	}
+	return out
+}
+
+// raw returns the stored JSON of a job log. Callers must not modify it.
+func (s *Store) raw(applicationID, jobID string) ([]byte, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	raw, ok := s.logs[logKey{applicationID, jobID}]
+	return raw, ok
+}
+
+// decodeJobLog decodes JSON that checkJobLog accepted, which includes
+// decoding it into this very type.
+func decodeJobLog(raw []byte) generated.ApplicationJobLog {
+	var log generated.ApplicationJobLog
+	if err := json.Unmarshal(raw, &log); err != nil {
+		panic("api: a stored job log no longer decodes: " + err.Error())
+	}
+	return log
+}
+
+var errIDsChanged = errors.New("a job log's applicationId and id cannot change")
+
+// modify applies fn to the job log k (a zero one, if there is none) and
+// stores the result, valid or not at all. Only the fields fn changed are
+// re-encoded; the others, and fields the generated type does not know,
+// keep the bytes they had. (A JSON merge-patch library could apply the
+// change, but it would need the same before/after diff to build the patch,
+// which is the whole of the work here.)
+func (s *Store) modify(k logKey, fn func(log *generated.ApplicationJobLog, exists bool)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	raw, exists := s.logs[k]
+	fields := map[string]json.RawMessage{}
+	var log generated.ApplicationJobLog
+	if exists {
+		if err := json.Unmarshal(raw, &fields); err != nil {
+			return err
+		}
+		log = decodeJobLog(raw)
+	}
+	before, err := encodeFields(log)
+	if err != nil {
+		return err
+	}
+	fn(&log, exists)
+	after, err := encodeFields(log)
+	if err != nil {
+		return err
+	}
+	for name := range before {
+		if _, ok := after[name]; !ok {
+			delete(fields, name)
+		}
+	}
+	for name, v := range after {
+		if !bytes.Equal(before[name], v) {
+			fields[name] = v
+		}
+	}
+	next, err := json.Marshal(fields)
+	if err != nil {
+		return err
+	}
+	nk, compact, err := checkJobLog(next)
+	if err != nil {
+		return fmt.Errorf("api: job log%s: %w", idSuffix(next), err)
+	}
+	if nk != k {
+		return errIDsChanged
+	}
+	s.logs[k] = compact
+	return nil
+}
+
+// encodeFields returns the JSON of each field log sets.
+func encodeFields(log generated.ApplicationJobLog) (map[string]json.RawMessage, error) {
+	data, err := json.Marshal(log)
+	if err != nil {
+		return nil, err
+	}
+	var fields map[string]json.RawMessage
+	err = json.Unmarshal(data, &fields)
+	return fields, err
+}

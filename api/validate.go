@@ -1,0 +1,131 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
+
+	"github.com/losant-go/losant-go/generated"
+)
+
+// validator matches every request to an operation of openapi.yaml and
+// validates it there (the token first, then the parameters) with
+// kin-openapi, answering every failure in Losant's shape.
+type validator struct {
+	router   routers.Router // kin-openapi's, for the Allow header of a 405
+	errs     *errorWriter
+	basePath string
+}
+
+func newValidator(auth *authenticator, errs *errorWriter, basePath string) (func(http.Handler) http.Handler, error) {
+	doc, err := routingDoc()
+	if err != nil {
+		return nil, err
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("api: routing openapi.yaml: %w", err)
+	}
+	v := &validator{router: router, errs: errs, basePath: basePath}
+	return nethttpmiddleware.OapiRequestValidatorWithOptions(doc, &nethttpmiddleware.Options{
+		Options:               openapi3filter.Options{AuthenticationFunc: auth.authenticate},
+		ErrorHandlerWithOpts:  v.fail,
+		Prefix:                basePath,
+		SilenceServersWarning: true,
+	}), nil
+}
+
+// routingDoc returns a private copy of openapi.yaml without its servers:
+// kin-openapi's router would otherwise match only requests addressed to
+// api.losant.com, not to this server's loopback address.
+func routingDoc() (*openapi3.T, error) {
+	doc, err := generated.GetSpec()
+	if err != nil {
+		return nil, fmt.Errorf("api: loading the embedded openapi.yaml: %w", err)
+	}
+	doc.Servers = nil
+	return doc, nil
+}
+
+// fail is the middleware's ErrorHandlerWithOpts.
+func (v *validator) fail(_ context.Context, err error, w http.ResponseWriter, r *http.Request, o nethttpmiddleware.ErrorHandlerOpts) {
+	if o.MatchedRoute == nil {
+		if errors.Is(err, routers.ErrMethodNotAllowed) {
+			v.errs.methodNotAllowed(w, r, v.allowed(r))
+			return
+		}
+		v.errs.routeNotFound(w, r)
+		return
+	}
+	if ae, ok := asAuthError(err); ok {
+		if ae.status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+		}
+		v.errs.write(w, ae.status, ae.typ, ae.msg)
+		return
+	}
+	var sre *openapi3filter.SecurityRequirementsError
+	var re *openapi3filter.RequestError
+	switch {
+	case errors.As(err, &sre):
+		v.errs.serverError(w, r, err) // the authenticator failed, not the caller
+	case errors.As(err, &re):
+		v.errs.write(w, http.StatusBadRequest, typeValidation, validationMessage(re))
+	default:
+		v.errs.serverError(w, r, err)
+	}
+}
+
+// validationMessage says in one line which parameter broke which rule.
+// kin-openapi's own Error() spans several lines and dumps the schema.
+func validationMessage(re *openapi3filter.RequestError) string {
+	reason := re.Reason
+	var se *openapi3.SchemaError
+	switch {
+	case errors.As(re.Err, &se) && se.Reason != "":
+		reason = se.Reason
+	case re.Err != nil:
+		reason = re.Err.Error()
+	}
+	if p := re.Parameter; p != nil {
+		return fmt.Sprintf("%s parameter %q: %s", p.In, p.Name, firstLine(reason))
+	}
+	return firstLine(reason)
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// openAPIMethods are the methods an OpenAPI path item can hold.
+var openAPIMethods = []string{
+	http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete,
+	http.MethodOptions, http.MethodHead, http.MethodPatch, http.MethodTrace,
+}
+
+// allowed lists the methods openapi.yaml has for r's path. kin-openapi's
+// router only says "method not allowed", so each method is tried in turn.
+func (v *validator) allowed(r *http.Request) []string {
+	var allow []string
+	for _, m := range openAPIMethods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if v.basePath != "" {
+			probe.URL.Path = strings.TrimPrefix(probe.URL.Path, v.basePath)
+			probe.URL.RawPath = ""
+		}
+		if _, _, err := v.router.FindRoute(probe); err == nil {
+			allow = append(allow, m)
+		}
+	}
+	return allow
+}
