@@ -2,6 +2,8 @@ package losant
 
 import (
 	"context"
+	"crypto/x509"
+	"net/http"
 	"time"
 )
 
@@ -14,4 +16,10 @@ func ObserveWaits(c *Client, waits chan<- time.Duration) {
 		waits <- d
 		return inner(ctx, d)
 	}
+}
+
+// TrustForTest makes the default HTTP client of c trust pool, so tests can
+// reach an httptest TLS server through the SDK's own transport settings.
+func TrustForTest(c *Client, pool *x509.CertPool) {
+	c.hc.Transport.(*http.Transport).TLSClientConfig.RootCAs = pool
 }
