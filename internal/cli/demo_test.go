@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"encoding/json"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDemo(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		status   string
+		lastLine string
+	}{
+		{name: "completed", code: ExitOK, status: "completed", lastLine: "status completed 100/100 (100%)"},
+		{name: "errored", args: []string{"--outcome", "errored"}, code: ExitJobFailed, status: "errored", lastLine: "ended errored: SimulatedError"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			// No environment at all: the demo needs no token and no URL.
+			r := runCLI(t, nil, append([]string{"demo", "--duration", "800ms"}, tt.args...)...)
+			if r.code != tt.code {
+				t.Fatalf("exit code %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			if d := time.Since(start); d > 15*time.Second {
+				t.Errorf("the demo took %v", d)
+			}
+			if !regexp.MustCompile(`running in-process at http://127\.0\.0\.1:\d+\n`).MatchString(r.stdout) {
+				t.Errorf("stdout does not say where the local API runs:\n%s", r.stdout)
+			}
+			// Two job logs: the example one (completed) and the simulated one.
+			statuses := regexp.MustCompile(`(?m)^Status\s+(\S+)$`).FindAllStringSubmatch(r.stdout, -1)
+			if len(statuses) != 2 || statuses[0][1] != "completed" || statuses[1][1] != tt.status {
+				t.Errorf("job log statuses %v, want the example's completed then %s:\n%s", statuses, tt.status, r.stdout)
+			}
+			lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+			if !strings.HasPrefix(lines[0], "status queued") || !strings.Contains(lines[len(lines)-1], tt.lastLine) {
+				t.Errorf("stderr, want progress lines from queued to the end:\n%s", r.stderr)
+			}
+		})
+	}
+}
+
+// TestDemoJSON checks that with -o json, stdout holds only the two job
+// logs as JSON objects, the story going to stderr.
+func TestDemoJSON(t *testing.T) {
+	t.Parallel()
+	r := runCLI(t, nil, "demo", "--duration", "300ms", "-o", "json")
+	if r.code != ExitOK {
+		t.Fatalf("exit code %d: %s", r.code, r.stderr)
+	}
+	dec := json.NewDecoder(strings.NewReader(r.stdout))
+	for i := range 2 {
+		var log map[string]any
+		if err := dec.Decode(&log); err != nil {
+			t.Fatalf("JSON object %d: %v\n%s", i+1, err, r.stdout)
+		}
+		if log["status"] != "completed" {
+			t.Errorf("JSON object %d has status %v", i+1, log["status"])
+		}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		t.Errorf("stdout holds more than two JSON objects:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "running in-process at http://127.0.0.1:") {
+		t.Errorf("the story is not on stderr:\n%s", r.stderr)
+	}
+}
+
+// TestDemoBar checks the demo with stderr on a terminal: a progress bar.
+func TestDemoBar(t *testing.T) {
+	t.Parallel()
+	r := runApp(t, &app{isTerminal: func(io.Writer) bool { return true }}, nil, "demo", "--duration", "500ms")
+	if r.code != ExitOK {
+		t.Fatalf("exit code %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "100/100") || strings.Contains(r.stderr, "status ") {
+		t.Errorf("want a progress bar on stderr: %q", r.stderr)
+	}
+}
+
+func TestDemoUsage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"demo", "--outcome", "done"},
+		{"demo", "--duration", "0s"},
+		{"demo", "extra"},
+	} {
+		r := runCLI(t, nil, args...)
+		if r.code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d", args, r.code, ExitUsage)
+		}
+		assertOneLine(t, r.stderr)
+	}
+}

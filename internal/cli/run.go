@@ -1,0 +1,131 @@
+// Package cli implements the losant command: its command tree, flags,
+// output formats and exit codes. cmd/losant only hands it the process's
+// arguments, streams, environment and signals, so tests run every command
+// in-process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	losant "github.com/losant-go/losant-go"
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+)
+
+// Environment variables the command reads.
+const (
+	EnvToken = "LOSANT_API_TOKEN"
+	EnvURL   = "LOSANT_API_URL"
+)
+
+// Run executes the losant command line args (without the program name)
+// and returns the exit code: ExitOK, ExitFailure, ExitUsage or
+// ExitJobFailed. Results go to stdout; progress, the serve banner and the
+// one-line error of a failure go to stderr. env looks up environment
+// variables (os.Getenv in the real command). Cancelling ctx stops any
+// command: serve shuts down cleanly, a wait ends.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env, isTerminal: isTerminal}
+	return a.run(ctx, args)
+}
+
+// app holds what the commands share: the process's streams and
+// environment, and how to tell whether a stream is a terminal.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	env            func(string) string
+	// isTerminal reports whether w is an interactive terminal; tests
+	// replace it to exercise the progress bar.
+	isTerminal func(w io.Writer) bool
+	// clientOptions are added to every SDK client the commands build;
+	// tests use them for quicker retries.
+	clientOptions []losant.Option
+}
+
+func (a *app) run(ctx context.Context, args []string) int {
+	if a.env == nil {
+		a.env = func(string) string { return "" }
+	}
+	if a.stdin == nil {
+		a.stdin = eofReader{}
+	}
+	root := a.rootCmd()
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var re *runError
+	var ue *usageError
+	if !errors.As(err, &re) && !errors.As(err, &ue) {
+		// cobra's own parse errors: add where to read the usage.
+		err = usagef("%s: %v (see '%s --help')", cmd.CommandPath(), err, cmd.CommandPath())
+	}
+	printError(a.stderr, err)
+	return exitCode(err)
+}
+
+// rootCmd builds a fresh command tree; nothing in it is shared between runs.
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "losant",
+		Short: "Read Losant application job logs, wait for jobs, and run a local Losant API",
+		Long: `losant reads Losant application job logs and waits for running jobs,
+using the API token in --token or $` + EnvToken + ` and the API at --url or
+$` + EnvURL + ` (default ` + losant.DefaultBaseURL + `).
+
+"losant serve" runs a local Losant-compatible API for tests; "losant demo"
+shows everything offline, with no token and no network.
+
+Exit codes: 0 success; 1 API or network failure, or --timeout ran out;
+2 usage error or invalid input (nothing was sent); 3 the waited job ended
+errored or failed.`,
+		Version:       losant.Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usagef("%s: %v (see '%s --help')", c.CommandPath(), err, c.CommandPath())
+	})
+	root.AddCommand(a.joblogCmd(), a.serveCmd(), a.demoCmd())
+	return root
+}
+
+// groupRunE makes a command that only groups subcommands print its help
+// when called alone and refuse an unknown subcommand as a usage error.
+func groupRunE(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return &runError{err: usagef("unknown command %q for %q (see '%s --help')", args[0], cmd.CommandPath(), cmd.CommandPath())}
+	}
+	return cmd.Help()
+}
+
+// isTerminal reports whether w is a terminal (a TTY, or a Cygwin/MSYS pty).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}
+
+// eofReader is an empty standard input.
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// must panics on a programming error in building the command tree (a flag
+// name that does not exist).
+func must(err error) {
+	if err != nil {
+		panic(fmt.Sprintf("cli: %v", err))
+	}
+}

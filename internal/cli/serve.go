@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/losant-go/losant-go/api"
+)
+
+// defaultListen is where serve listens unless told otherwise: loopback
+// only, so the local API is not offered to the network by accident.
+const defaultListen = "127.0.0.1:8080"
+
+func (a *app) serveCmd() *cobra.Command {
+	var (
+		listen, data string
+		tokens       []string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve [--listen ADDR] [--data FILE] [--token TOKEN[=SCOPE,SCOPE...]]...",
+		Short: "Run a local Losant-compatible API for tests and demos",
+		Long: `Runs a local, in-memory API that answers "Get application job log" the way
+api.losant.com does, from openapi.yaml, with job logs from --data (a JSON array
+of job logs) or from the spec's examples.
+
+Each --token adds a bearer token the server accepts, with the scopes after "="
+(such as applicationJobLog.get or all.Application.read); a token without "="
+has full access. With no --token at all, any bearer token is accepted with
+full access.
+
+It listens on loopback unless --listen says otherwise; port 0 picks a free
+port. Once it accepts connections it prints "listening on http://HOST:PORT" on
+stderr. SIGINT or SIGTERM stops it cleanly.`,
+		Example: `  losant serve --token dev-token
+  losant serve --listen 127.0.0.1:0 --data joblogs.json --token ci=applicationJobLog.get
+  LOSANT_API_URL=http://127.0.0.1:8080 LOSANT_API_TOKEN=dev-token losant joblog get --app 575ec8687ae143cd83dc4a97 --job 575ec76c7ae143cd83dc4a96`,
+		Args: cobra.NoArgs,
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&listen, "listen", defaultListen, "address to listen on, HOST:PORT (port 0 picks a free port)")
+	fl.StringVar(&data, "data", "", "JSON file with an array of job logs to serve (default: the spec's examples)")
+	// StringArray, not StringSlice: the commas belong to the scopes.
+	fl.StringArrayVar(&tokens, "token", nil, "accept this bearer token, with the given scopes or full access (repeatable)")
+	cmd.RunE = runE(func(ctx context.Context, _ []string) error {
+		if err := checkListenAddr(listen); err != nil {
+			return err
+		}
+		scoped, err := parseTokens(tokens)
+		if err != nil {
+			return err
+		}
+		store, err := loadStore(data)
+		if err != nil {
+			return err
+		}
+		h, err := api.NewHandler(api.Options{
+			Tokens: scoped,
+			Store:  store,
+			Logger: slog.New(slog.NewTextHandler(a.stderr, nil)),
+		})
+		if err != nil {
+			return usagef("serve: %s", strings.TrimPrefix(err.Error(), "api: "))
+		}
+		srv, err := startServer(ctx, listen, h, a.stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stderr, "listening on", srv.url)
+		return srv.serveUntil(ctx)
+	})
+	return cmd
+}
+
+// loadStore reads the job logs of --data, or the spec's examples when it
+// is empty. A bad file is a usage error naming the file, the entry and the
+// problem.
+func loadStore(path string) (*api.Store, error) {
+	if path == "" {
+		store, err := api.ExampleStore()
+		if err != nil {
+			return nil, fmt.Errorf("serve: loading the example job logs: %w", err)
+		}
+		return store, nil
+	}
+	store, err := api.LoadFile(path)
+	if err != nil {
+		return nil, usagef("serve: --data %s", strings.TrimPrefix(err.Error(), "api: "))
+	}
+	return store, nil
+}
+
+// parseTokens turns --token values, TOKEN or TOKEN=SCOPE,SCOPE..., into
+// api.Options.Tokens. A token without scopes gets full access. Messages
+// never repeat a token.
+func parseTokens(values []string) (map[string][]string, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
+	tokens := make(map[string][]string, len(values))
+	for i, v := range values {
+		tok, scopeList, hasScopes := strings.Cut(v, "=")
+		if tok == "" || strings.ContainsFunc(tok, isSpaceOrControl) {
+			return nil, usagef("serve: --token #%d: the token is empty or holds a space or control character", i+1)
+		}
+		if _, dup := tokens[tok]; dup {
+			return nil, usagef("serve: --token #%d: the same token is given twice", i+1)
+		}
+		var scopes []string
+		if hasScopes {
+			for s := range strings.SplitSeq(scopeList, ",") {
+				s = strings.TrimSpace(s)
+				if s == "" {
+					return nil, usagef("serve: --token #%d: an empty scope after \"=\"; leave out \"=\" for full access, or list scopes such as applicationJobLog.get", i+1)
+				}
+				scopes = append(scopes, s)
+			}
+		}
+		tokens[tok] = scopes
+	}
+	return tokens, nil
+}
+
+func isSpaceOrControl(r rune) bool {
+	return r <= ' ' || r == 0x7f
+}
