@@ -105,11 +105,11 @@ func SleepContext(ctx context.Context, d time.Duration) error {
 // returns op's error unchanged when no retry was made, and otherwise wraps
 // the last error in *ExhaustedError or *StopError.
 func Do(ctx context.Context, p Policy, classify func(error) Verdict, op func() error, notify Notify, sleep Sleep) error {
+	start := time.Now() // MaxElapsed counts the first attempt too
 	err := op()
 	if err == nil || p.MaxAttempts <= 1 {
 		return err
 	}
-	start := time.Now()
 	var b *backoff.ExponentialBackOff // made on the first retry: most calls never need it
 	for attempt := 1; ; attempt++ {
 		v := classify(err)

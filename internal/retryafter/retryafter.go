@@ -21,6 +21,9 @@ func Parse(v string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if v[0] >= '0' && v[0] <= '9' {
+		if strings.TrimLeft(v, "0123456789") != "" {
+			return 0, false // "12abc": ParseUint would report the overflow before the letter
+		}
 		secs, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
 			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
