@@ -139,6 +139,11 @@ func (c *Client) send(ctx context.Context, req *http.Request, out any) error {
 func (c *Client) attempt(ctx context.Context, req *http.Request, out any) error {
 	if c.limiter != nil {
 		if err := c.limiter.Wait(ctx); err != nil {
+			if ctx.Err() == nil {
+				// The limiter refused a wait that would pass the deadline:
+				// report it as the deadline, so errors.Is finds it.
+				err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+			}
 			return fmt.Errorf("losant: %s %s: waiting for the rate limiter: %w", req.Method, req.URL.Path, err)
 		}
 	}

@@ -160,3 +160,23 @@ func closedAddr(t *testing.T) string {
 	l.Close()
 	return addr
 }
+
+// A redirect within the same origin (scheme, host and port) keeps the token.
+func TestRedirectWithinTheOriginKeepsAuthorization(t *testing.T) {
+	var got atomic.Value
+	f := newFixture(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("moved") == "" {
+			http.Redirect(w, r, basePath+r.URL.Path+"?moved=1", http.StatusFound)
+			return
+		}
+		got.Store(r.Header.Get("Authorization"))
+		respond(http.StatusOK, `{"name":"moved"}`)(w, r)
+	})
+	log, err := f.client.ApplicationJobLog.Get(context.Background(), appID, jobID)
+	if err != nil || *log.Name != "moved" {
+		t.Fatalf("got (%v, %v)", log, err)
+	}
+	if a, _ := got.Load().(string); a != "Bearer "+testToken {
+		t.Errorf("same-origin redirect lost Authorization: %q", a)
+	}
+}

@@ -102,7 +102,10 @@ type timeoutError struct {
 func (e *timeoutError) Error() string {
 	return "no complete response within the " + e.d.String() + " attempt timeout: " + e.err.Error()
 }
-func (e *timeoutError) Unwrap() []error { return []error{ErrTimeout, e.err} }
+
+// Unwrap matches ErrTimeout and context.DeadlineExceeded only: the half-read
+// body behind a timeout is not an invalid response.
+func (e *timeoutError) Unwrap() []error { return []error{ErrTimeout, context.DeadlineExceeded} }
 
 // classify decides whether a failed attempt may be retried: the chain of
 // checks of the package docs, first answer wins.

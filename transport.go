@@ -2,6 +2,7 @@ package losant
 
 import (
 	"crypto/tls"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -25,7 +26,7 @@ const (
 // deadline.
 func newDefaultHTTPClient() *http.Client {
 	dialer := &net.Dialer{Timeout: defaultDialTimeout, KeepAlive: 30 * time.Second}
-	return &http.Client{Transport: &http.Transport{
+	return &http.Client{CheckRedirect: checkRedirect, Transport: &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           dialer.DialContext,
 		ForceAttemptHTTP2:     true,
@@ -37,4 +38,21 @@ func newDefaultHTTPClient() *http.Client {
 		MaxIdleConns:          defaultMaxIdleConnsPerHost,
 		MaxIdleConnsPerHost:   defaultMaxIdleConnsPerHost,
 	}}
+}
+
+// maxRedirects is as many as Go's own client follows.
+const maxRedirects = 10
+
+// checkRedirect keeps the token on the origin it was meant for. Go's client
+// already drops Authorization when a redirect leaves the host name, but it
+// keeps it for another port of the same host and for a downgrade from https
+// to http; this drops it whenever the scheme, host or port changes.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	if from := via[0].URL; req.URL.Scheme != from.Scheme || req.URL.Host != from.Host {
+		req.Header.Del("Authorization")
+	}
+	return nil
 }
