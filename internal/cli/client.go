@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"log/slog"
+
 	"github.com/spf13/cobra"
 
 	losant "github.com/losant-go/losant-go"
@@ -12,12 +14,14 @@ const userAgent = "losant-cli/" + losant.Version
 // clientFlags are the flags that say which API to talk to, and as whom.
 type clientFlags struct {
 	token, url string
+	verbose    bool
 }
 
 func (f *clientFlags) register(cmd *cobra.Command) {
 	fl := cmd.PersistentFlags()
 	fl.StringVar(&f.token, "token", "", "API access token (default $"+EnvToken+"; prefer the variable: flags show in process lists)")
 	fl.StringVar(&f.url, "url", "", "API base URL (default $"+EnvURL+", else "+losant.DefaultBaseURL+")")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log each retry (reason and wait) on stderr")
 }
 
 // newClient builds the SDK client from the flags, falling back on the
@@ -38,11 +42,14 @@ func (a *app) newClient(f *clientFlags) (*losant.Client, error) {
 	if url == "" {
 		url = losant.DefaultBaseURL
 	}
-	return a.client(token, url)
+	return a.client(token, url, f.verbose)
 }
 
 // client builds an SDK client for the API at url, with the CLI's user agent.
-func (a *app) client(token, url string) (*losant.Client, error) {
+func (a *app) client(token, url string, verbose bool) (*losant.Client, error) {
 	opts := []losant.Option{losant.WithToken(token), losant.WithBaseURL(url), losant.WithUserAgent(userAgent)}
+	if verbose {
+		opts = append(opts, losant.WithLogger(slog.New(slog.NewTextHandler(a.stderr, nil))))
+	}
 	return losant.NewClient(append(opts, a.clientOptions...)...)
 }

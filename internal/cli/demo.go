@@ -87,7 +87,7 @@ func (a *app) demo(ctx context.Context, duration time.Duration, outcome losant.A
 	}
 	defer func() { _ = srv.shutdown() }()
 
-	c, err := a.client(token, srv.url)
+	c, err := a.client(token, srv.url, false)
 	if err != nil {
 		return err
 	}

@@ -396,3 +396,26 @@ func TestJoblogWaitBar(t *testing.T) {
 		t.Errorf("the wait took %v", time.Since(start))
 	}
 }
+
+func TestJoblogGetVerboseLogsRetries(t *testing.T) {
+	t.Parallel()
+	api := newFakeAPI(t, func(call int, w http.ResponseWriter, r *http.Request) {
+		if call == 0 {
+			writeJSONBody(w, http.StatusServiceUnavailable, `{"type":"ServiceUnavailable","message":"try again"}`)
+			return
+		}
+		sequence(completedLog)(call, w, r)
+	})
+	r := runCLI(t, tokenEnv(api.URL), "joblog", "get", "--app", testApp, "--job", testJob, "--verbose")
+	if r.code != ExitOK {
+		t.Fatalf("exit code %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"retrying request", "reason=503", "attempt=1", "/jobLogs/" + testJob} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if api.count() != 2 {
+		t.Errorf("the server was asked %d times, want 2", api.count())
+	}
+}
