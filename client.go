@@ -39,6 +39,9 @@ type Client struct {
 	limiter        *rate.Limiter
 	logger         *slog.Logger
 	sleep          retry.Sleep // retry.SleepContext; tests observe it
+	// codec makes the JSON decoder of response bodies; nil is the
+	// package's codec (codec.go). Tests set it to compare codecs.
+	codec func(io.Reader) streamDecoder
 }
 
 // NewClient returns a Client configured by opts. WithToken is required.

@@ -160,7 +160,7 @@ type ResponseError struct {
 func (e *ResponseError) Error() string {
 	msg := fmt.Sprintf("losant: %s %s: %d response", e.Method, e.Path, e.StatusCode)
 	if e.ContentType != "" {
-		msg += " (" + e.ContentType + ")"
+		msg += " (" + singleLine(e.ContentType) + ")"
 	}
 	msg += ": " + e.Err.Error()
 	if e.Excerpt != "" {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/losant-go/losant-go/generated"
 	"github.com/losant-go/losant-go/internal/retryafter"
@@ -23,7 +24,8 @@ const maxErrorBody = 64 << 10
 // be reused; anything longer is cheaper to close.
 const maxDrain = 256 << 10
 
-// decode reads a 2xx JSON body into out, streaming it through the size cap.
+// decode reads a 2xx JSON body into out, streaming it through the size cap
+// (see codec.go for the JSON codec).
 func (c *Client) decode(req *http.Request, resp *http.Response, out any) error {
 	fail := func(err error, head []byte) error {
 		return &ResponseError{
@@ -38,31 +40,36 @@ func (c *Client) decode(req *http.Request, resp *http.Response, out any) error {
 	body := &cappedReader{r: resp.Body, left: c.maxBody}
 	// rec keeps the first bytes read, so a decode error can quote them.
 	rec := &headRecorder{r: body}
-	dec := json.NewDecoder(rec)
+	dec := newBodyDecoder(rec, resp.ContentLength, c.codec)
+	defer dec.release()
 	if err := dec.Decode(out); err != nil {
-		var syntaxErr *json.SyntaxError
-		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.Is(err, ErrResponseTooLarge):
 			return fail(fmt.Errorf("%w: body exceeds %d bytes (raise the cap with WithMaxResponseBytes)", ErrResponseTooLarge, c.maxBody), nil)
-		case errors.Is(err, io.EOF) && len(rec.head) == 0:
+		case errors.Is(err, io.EOF): // the decoder's EOF: nothing but whitespace came
 			return fail(errors.New("empty body, want a JSON object"), nil)
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return fail(fmt.Errorf("body ends before the JSON value does (truncated): %w", io.ErrUnexpectedEOF), rec.head)
-		case errors.As(err, &syntaxErr), errors.As(err, &typeErr):
+		case isSyntaxError(err), isTypeError(err), !rec.readFailed(err):
+			// Not a read error: the JSON, or a value in it that does not
+			// fit its field (a date-time that does not parse, say).
 			return fail(fmt.Errorf("malformed JSON: %w", err), rec.head)
 		}
 		return fail(fmt.Errorf("reading the body: %w", err), rec.head)
 	}
 	// Whatever follows the value must be whitespace.
-	var extra json.RawMessage
+	var extra rawMessage
 	switch err := dec.Decode(&extra); {
 	case errors.Is(err, io.EOF):
 		return nil
 	case errors.Is(err, ErrResponseTooLarge):
 		return fail(fmt.Errorf("%w: body exceeds %d bytes (raise the cap with WithMaxResponseBytes)", ErrResponseTooLarge, c.maxBody), nil)
-	default:
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fail(fmt.Errorf("body ends before its declared length (truncated): %w", io.ErrUnexpectedEOF), rec.head)
+	case err == nil, isSyntaxError(err):
 		return fail(errors.New("unexpected data after the JSON value"), rec.head)
+	default: // the body could not be read to its end (reset, timeout)
+		return fail(fmt.Errorf("reading the body: %w", err), rec.head)
 	}
 }
 
@@ -76,11 +83,23 @@ func (c *Client) apiError(req *http.Request, resp *http.Response) error {
 	drain(resp.Body)
 	var le generated.Error
 	if json.Unmarshal(body, &le) == nil && (le.Type != nil || le.Message != nil) {
-		e.Type, e.Message = deref(le.Type), deref(le.Message)
+		e.Type, e.Message = singleLine(deref(le.Type)), singleLine(deref(le.Message))
 	} else {
 		e.Body = excerpt(bytes.TrimSpace(body))
 	}
 	return e
+}
+
+// singleLine turns control characters into spaces and folds every run of
+// whitespace (line breaks included) into one space, so that text from a
+// server cannot break an error message, a log line or a terminal.
+func singleLine(s string) string {
+	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)), " ")
 }
 
 func deref(s *string) string {
@@ -97,6 +116,10 @@ func drain(r io.Reader) { _, _ = io.Copy(io.Discard, io.LimitReader(r, maxDrain)
 // isJSON reports whether a Content-Type names JSON (application/json or a
 // +json type).
 func isJSON(ct string) bool {
+	switch ct {
+	case "application/json", "application/json; charset=utf-8":
+		return true // Losant's answers, known without parsing
+	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
 		return false
@@ -129,10 +152,12 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// headRecorder remembers the first excerptLen bytes that pass through it.
+// headRecorder remembers the first excerptLen bytes that pass through it,
+// and the first error reading failed with.
 type headRecorder struct {
 	r    io.Reader
 	head []byte
+	err  error
 }
 
 func (h *headRecorder) Read(p []byte) (int, error) {
@@ -140,5 +165,14 @@ func (h *headRecorder) Read(p []byte) (int, error) {
 	if room := excerptLen - len(h.head); room > 0 && n > 0 {
 		h.head = append(h.head, p[:min(n, room)]...)
 	}
+	if err != nil && h.err == nil {
+		h.err = err
+	}
 	return n, err
+}
+
+// readFailed reports whether err is the body failing to be read (a reset,
+// a timeout), rather than its JSON failing to decode.
+func (h *headRecorder) readFailed(err error) bool {
+	return h.err != nil && h.err != io.EOF && errors.Is(err, h.err)
 }
