@@ -81,8 +81,8 @@ func WithMaxPollInterval(d time.Duration) WaitOption {
 }
 
 // WithProgress calls fn with the job log after every poll, the last one
-// included, from the goroutine that called Wait. fn must not keep the log
-// past its return unless it copies it.
+// included, from the goroutine that called Wait. Each poll's log is a new
+// value, so fn may keep it.
 func WithProgress(fn func(*ApplicationJobLog)) WaitOption {
 	return func(c *waitConfig) error {
 		c.progress = fn
