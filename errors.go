@@ -131,6 +131,7 @@ type InvalidArgumentError struct {
 	Reason string
 }
 
+// Error names the argument and what is wrong with it.
 func (e *InvalidArgumentError) Error() string {
 	return "losant: invalid " + e.Name + ": " + e.Reason
 }
@@ -157,6 +158,8 @@ type ResponseError struct {
 	Err     error
 }
 
+// Error names the request, status, content type and what could not be
+// decoded, with the start of the body.
 func (e *ResponseError) Error() string {
 	msg := fmt.Sprintf("losant: %s %s: %d response", e.Method, e.Path, e.StatusCode)
 	if e.ContentType != "" {

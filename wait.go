@@ -33,6 +33,7 @@ type JobFailedError struct {
 	Name, Message string
 }
 
+// Error names the job, its terminal status and the job's own error.
 func (e *JobFailedError) Error() string {
 	msg := fmt.Sprintf("losant: job log %s ended %s", e.JobID, e.Status)
 	switch {

@@ -55,6 +55,7 @@ type LoadError struct {
 	Err error
 }
 
+// Error names the file, the entry (and its id) and the first problem.
 func (e *LoadError) Error() string {
 	var b strings.Builder
 	b.WriteString("api: " + e.Path + ": ")
@@ -69,6 +70,7 @@ func (e *LoadError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the underlying problem.
 func (e *LoadError) Unwrap() error { return e.Err }
 
 // load adds the job logs of a file's contents, all or none.

@@ -61,6 +61,7 @@ type StopError struct {
 	Ctx      error
 }
 
+// Error is the last error, the attempts made and why the loop stopped.
 func (e *StopError) Error() string {
 	if e.Ctx != nil {
 		return fmt.Sprintf("%v (after %d attempts; %s: %v)", e.Last, e.Attempts, e.Why, e.Ctx)
@@ -82,6 +83,7 @@ type ExhaustedError struct {
 	Last     error
 }
 
+// Error is the last error and the number of attempts made.
 func (e *ExhaustedError) Error() string {
 	return fmt.Sprintf("%v (after %d attempts)", e.Last, e.Attempts)
 }
