@@ -12,7 +12,6 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/losant-go/losant-go/internal/retry"
-
 	"github.com/losant-go/losant-go/internal/spec"
 )
 
@@ -109,8 +108,8 @@ func (c *Client) String() string {
 	return fmt.Sprintf("losant.Client{BaseURL: %q, Token: %s}", c.server, redacted)
 }
 
-// Format makes every fmt verb (%v, %+v, %#v, %s) print String, so the token
-// inside the client's headers can never be printed.
+// Format makes every fmt verb (%v, %+v, %#v, %s) print String: a formatted
+// Client shows its base URL and never its token.
 func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // BaseURL returns the API address requests go to, with a trailing slash.
