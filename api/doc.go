@@ -40,6 +40,11 @@
 //	405 MethodNotAllowed  a known path with a method the spec does not list (with Allow)
 //	500 ServerError       a bug; the cause goes to Options.Logger, not to the client
 //
+// CORS preflights are answered (an empty 204) and every answer allows any
+// origin, so a browser page on another origin can use the local API as
+// Losant's web app uses api.losant.com; the allowed methods and headers are
+// the spec's.
+//
 // The token is checked before the parameters, as kin-openapi validates
 // security requirements first: a request with a malformed ID and no token is
 // a 401, not a 400.

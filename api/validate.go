@@ -35,12 +35,13 @@ func newValidator(auth *authenticator, errs *errorWriter, basePath string) (func
 		return nil, fmt.Errorf("api: routing openapi.yaml: %w", err)
 	}
 	v := &validator{router: router, errs: errs, basePath: basePath}
-	return nethttpmiddleware.OapiRequestValidatorWithOptions(doc, &nethttpmiddleware.Options{
+	validate := nethttpmiddleware.OapiRequestValidatorWithOptions(doc, &nethttpmiddleware.Options{
 		Options:               openapi3filter.Options{AuthenticationFunc: auth.authenticate},
 		ErrorHandlerWithOpts:  v.fail,
 		Prefix:                basePath,
 		SilenceServersWarning: true,
-	}), nil
+	})
+	return func(next http.Handler) http.Handler { return withCORS(doc, validate(next)) }, nil
 }
 
 // routingDoc returns a private copy of openapi.yaml without its servers:
