@@ -15,7 +15,8 @@
 // float64, which represents every number a Losant response can carry
 // exactly (counters and epoch milliseconds included); date-times are
 // time.Time with their milliseconds. Status values and fields that this
-// version does not know decode without error. Bodies are decoded as they
+// version does not know decode without error; GetRaw returns a job log's
+// JSON exactly as it arrived, unknown fields included. Bodies are decoded as they
 // arrive by github.com/goccy/go-json, which gives what encoding/json gives,
 // faster and in less memory; build with -tags losant_stdjson to use
 // encoding/json itself.

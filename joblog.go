@@ -2,9 +2,11 @@ package losant
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,18 +49,51 @@ func newApplicationJobLogService(c *Client) (*ApplicationJobLogService, error) {
 //
 // GET /applications/{applicationId}/jobLogs/{jobId}
 func (s *ApplicationJobLogService) Get(ctx context.Context, applicationID, jobID string) (*ApplicationJobLog, error) {
-	if err := s.checkIDs(applicationID, jobID); err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(s.op.Method, s.route.url(applicationID, jobID), nil)
-	if err != nil {
-		return nil, fmt.Errorf("losant: building the request: %w", err)
-	}
 	var log ApplicationJobLog
-	if err := s.c.send(ctx, req, &log); err != nil {
+	if err := s.get(ctx, applicationID, jobID, &log); err != nil {
 		return nil, err
 	}
 	return &log, nil
+}
+
+// GetRaw returns the job log exactly as the API sent it: the bytes of its
+// JSON object, fields this SDK does not model and Losant's own number and
+// timestamp spelling included (for archiving a response, or printing it as
+// it came). It checks its arguments, retries and fails as Get does; a body
+// that is not one JSON object is a *ResponseError.
+//
+// GET /applications/{applicationId}/jobLogs/{jobId}
+func (s *ApplicationJobLogService) GetRaw(ctx context.Context, applicationID, jobID string) (json.RawMessage, error) {
+	var raw rawObject
+	if err := s.get(ctx, applicationID, jobID, &raw); err != nil {
+		return nil, err
+	}
+	return json.RawMessage(raw), nil
+}
+
+// get checks the IDs, then sends the request and decodes the job log into out.
+func (s *ApplicationJobLogService) get(ctx context.Context, applicationID, jobID string, out any) error {
+	if err := s.checkIDs(applicationID, jobID); err != nil {
+		return err
+	}
+	req, err := http.NewRequest(s.op.Method, s.route.url(applicationID, jobID), nil)
+	if err != nil {
+		return fmt.Errorf("losant: building the request: %w", err)
+	}
+	return s.c.send(ctx, req, out)
+}
+
+// rawObject keeps the bytes of one JSON object as they arrived.
+type rawObject []byte
+
+// UnmarshalJSON copies b, which the decoder has checked is one JSON value,
+// if it is an object.
+func (r *rawObject) UnmarshalJSON(b []byte) error {
+	if len(b) == 0 || b[0] != '{' {
+		return &json.UnmarshalTypeError{Value: "non-object", Type: reflect.TypeFor[rawObject](), Field: "job log"}
+	}
+	*r = append((*r)[:0], b...)
+	return nil
 }
 
 // checkIDs validates the path parameters against openapi.yaml before any

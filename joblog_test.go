@@ -319,3 +319,45 @@ func TestGetHonoursContext(t *testing.T) {
 	}
 	noToken(t, err)
 }
+
+// GetRaw hands back the object exactly as it arrived, unknown fields,
+// number spelling and timestamp format included.
+func TestGetRawKeepsTheBodyAsSent(t *testing.T) {
+	body := `{"id":"575ec76c7ae143cd83dc4a96","status":"completed","runQueuedAt":"2025-06-10T04:00:00.000Z",` +
+		`"output":{"written":1.0e3,"brandNew":{"x":[1,2]}},"extra":null}`
+	f := newFixture(t, respond(http.StatusOK, "\n  "+body+"\n"))
+	raw, err := f.client.ApplicationJobLog.GetRaw(context.Background(), appID, jobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(raw) != body {
+		t.Errorf("GetRaw = %s\nwant     %s", raw, body)
+	}
+}
+
+func TestGetRawFailsAsGetDoes(t *testing.T) {
+	tests := []struct {
+		name, body string
+		status     int
+		want       error
+	}{
+		{"not an object", `[1,2]`, http.StatusOK, losant.ErrInvalidResponse},
+		{"a string", `"hello"`, http.StatusOK, losant.ErrInvalidResponse},
+		{"truncated", `{"id":`, http.StatusOK, losant.ErrInvalidResponse},
+		{"trailing data", `{} {}`, http.StatusOK, losant.ErrInvalidResponse},
+		{"404", `{"type":"NotFound","message":"Application job log was not found"}`, http.StatusNotFound, losant.ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, respond(tt.status, tt.body), losant.WithoutRetries())
+			raw, err := f.client.ApplicationJobLog.GetRaw(context.Background(), appID, jobID)
+			if raw != nil || !errors.Is(err, tt.want) {
+				t.Errorf("GetRaw = (%s, %v), want an error matching %v", raw, err, tt.want)
+			}
+		})
+	}
+	f := newFixture(t, respond(http.StatusOK, `{}`))
+	if _, err := f.client.ApplicationJobLog.GetRaw(context.Background(), "../me", jobID); !errors.Is(err, losant.ErrInvalidArgument) || f.requests.Load() != 0 {
+		t.Errorf("GetRaw with a bad ID: %v after %d requests", err, f.requests.Load())
+	}
+}

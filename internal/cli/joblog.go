@@ -95,6 +95,14 @@ func (a *app) joblogGetCmd(cf *clientFlags) *cobra.Command {
 			return err
 		}
 		defer cancel()
+		if jf.output == outputJSON {
+			// The object as Losant sent it, fields the SDK does not model included.
+			raw, err := c.ApplicationJobLog.GetRaw(ctx, jf.app, jf.job)
+			if err != nil {
+				return jf.interrupted(ctx, err, "getting job log "+jf.job)
+			}
+			return writeRawJSON(a.stdout, raw)
+		}
 		log, err := c.ApplicationJobLog.Get(ctx, jf.app, jf.job)
 		if err != nil {
 			return jf.interrupted(ctx, err, "getting job log "+jf.job)

@@ -419,3 +419,21 @@ func TestJoblogGetVerboseLogsRetries(t *testing.T) {
 		t.Errorf("the server was asked %d times, want 2", api.count())
 	}
 }
+
+// -o json prints the object as the API sent it: fields the SDK does not
+// model and Losant's number spelling survive.
+func TestJoblogGetJSONKeepsUnknownFields(t *testing.T) {
+	t.Parallel()
+	api := newFakeAPI(t, sequence(jobLogJSON("completed", 100, 100, `"brandNew":{"nested":[1,2]},"output":{"written":1.0e3}`)))
+	r := runCLI(t, tokenEnv(api.URL), "joblog", "get", "--app", testApp, "--job", testJob, "-o", "json")
+	if r.code != ExitOK {
+		t.Fatalf("exit code %d: %s", r.code, r.stderr)
+	}
+	obj := decodeOneObject(t, r.stdout)
+	if _, ok := obj["brandNew"]; !ok {
+		t.Errorf("the unknown field brandNew was dropped:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, `"written": 1.0e3`) {
+		t.Errorf("output.written was re-spelled:\n%s", r.stdout)
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -231,4 +232,16 @@ func oneLine(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// writeRawJSON prints one JSON object as it arrived, indented, on its own
+// line: key order, numbers and timestamps untouched.
+func writeRawJSON(w io.Writer, raw []byte) error {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return err
+	}
+	buf.WriteByte('\n')
+	_, err := buf.WriteTo(w)
+	return err
 }
