@@ -51,7 +51,7 @@ type Client struct {
 func NewClient(opts ...Option) (*Client, error) {
 	s := settings{
 		baseURL: DefaultBaseURL, maxBody: DefaultMaxResponseBytes,
-		retry: DefaultRetryPolicy, attemptTimeout: DefaultAttemptTimeout,
+		retry: DefaultRetryPolicy(), attemptTimeout: DefaultAttemptTimeout,
 	}
 	for _, opt := range opts {
 		if opt == nil {

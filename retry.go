@@ -36,22 +36,29 @@ type RetryPolicy struct {
 	MaxRetryAfter time.Duration
 }
 
-// DefaultRetryPolicy is used unless WithRetryPolicy or WithoutRetries says
-// otherwise: 4 attempts, waits of about 0.5 s, 1 s and 2 s (or what
-// Retry-After asks, up to 30 s), all within 60 s.
-var DefaultRetryPolicy = RetryPolicy{
-	MaxAttempts:    4,
-	InitialBackoff: 500 * time.Millisecond,
-	MaxBackoff:     8 * time.Second,
-	MaxElapsed:     60 * time.Second,
-	MaxRetryAfter:  30 * time.Second,
+// DefaultRetryPolicy returns the policy used unless WithRetryPolicy or
+// WithoutRetries says otherwise: 4 attempts, waits of about 0.5 s, 1 s and
+// 2 s (or what Retry-After asks, up to 30 s), all within 60 s. Start from it
+// to change one field:
+//
+//	p := losant.DefaultRetryPolicy()
+//	p.MaxAttempts = 8
+//	client, err := losant.NewClient(losant.WithToken(token), losant.WithRetryPolicy(p))
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{
+		MaxAttempts:    4,
+		InitialBackoff: 500 * time.Millisecond,
+		MaxBackoff:     8 * time.Second,
+		MaxElapsed:     60 * time.Second,
+		MaxRetryAfter:  30 * time.Second,
+	}
 }
 
 // DefaultAttemptTimeout bounds one attempt, from sending the request to
 // reading the last byte of the response body.
 const DefaultAttemptTimeout = 30 * time.Second
 
-// WithRetryPolicy replaces DefaultRetryPolicy. Retries never wait past the
+// WithRetryPolicy replaces DefaultRetryPolicy(). Retries never wait past the
 // caller's context deadline: a retry that would is not made.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(s *settings) error {
