@@ -158,7 +158,8 @@ func demoToken() (string, error) {
 	return "demo-" + hex.EncodeToString(b), nil
 }
 
-// outcomeFlag is the value of demo's --outcome: a terminal status.
+// outcomeFlag is the value of --outcome (demo, serve --simulate): a
+// terminal status.
 type outcomeFlag losant.ApplicationJobLogStatus
 
 func (o *outcomeFlag) String() string { return string(*o) }

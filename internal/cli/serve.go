@@ -3,11 +3,14 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	losant "github.com/losant-go/losant-go"
 	"github.com/losant-go/losant-go/api"
 )
 
@@ -19,6 +22,8 @@ func (a *app) serveCmd() *cobra.Command {
 	var (
 		listen, data string
 		tokens       []string
+		simulate     time.Duration
+		outcome      = outcomeFlag(losant.StatusCompleted)
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--data FILE] [--token TOKEN[=SCOPE,SCOPE...]]...",
@@ -34,10 +39,15 @@ full access.
 
 It listens on loopback unless --listen says otherwise; port 0 picks a free
 port. Once it accepts connections it prints "listening on http://HOST:PORT" on
-stderr. SIGINT or SIGTERM stops it cleanly.`,
+stderr. SIGINT or SIGTERM stops it cleanly.
+
+--simulate D also runs a simulated job for D, from queued through inProgress
+to --outcome, and prints a second line on stderr naming it, so that
+"losant joblog wait" (or your own code) can watch a live job.`,
 		Example: `  losant serve --token dev-token
   losant serve --listen 127.0.0.1:0 --data joblogs.json --token ci=applicationJobLog.get
-  LOSANT_API_URL=http://127.0.0.1:8080 LOSANT_API_TOKEN=dev-token losant joblog get --app 575ec8687ae143cd83dc4a97 --job 575ec76c7ae143cd83dc4a96`,
+  LOSANT_API_URL=http://127.0.0.1:8080 LOSANT_API_TOKEN=dev-token losant joblog get --app 575ec8687ae143cd83dc4a97 --job 575ec76c7ae143cd83dc4a96
+  losant serve --token dev-token --simulate 1m --outcome errored`,
 		Args: cobra.NoArgs,
 	}
 	fl := cmd.Flags()
@@ -45,9 +55,14 @@ stderr. SIGINT or SIGTERM stops it cleanly.`,
 	fl.StringVar(&data, "data", "", "JSON file with an array of job logs to serve (default: the spec's examples)")
 	// StringArray, not StringSlice: the commas belong to the scopes.
 	fl.StringArrayVar(&tokens, "token", nil, "accept this bearer token, with the given scopes or full access (repeatable)")
+	fl.DurationVar(&simulate, "simulate", 0, "also run a simulated job for this long (0: none)")
+	fl.Var(&outcome, "outcome", "how the --simulate job ends: completed, errored or failed")
 	cmd.RunE = runE(func(ctx context.Context, _ []string) error {
 		if err := checkListenAddr(listen); err != nil {
 			return err
+		}
+		if simulate < 0 {
+			return usagef("invalid --simulate %v: want a positive duration such as 1m, or 0 for none", simulate)
 		}
 		scoped, err := parseTokens(tokens)
 		if err != nil {
@@ -70,9 +85,37 @@ stderr. SIGINT or SIGTERM stops it cleanly.`,
 			return err
 		}
 		fmt.Fprintln(a.stderr, "listening on", srv.url)
+		if simulate > 0 {
+			stop, err := simulateJob(ctx, a.stderr, store, simulate, losant.ApplicationJobLogStatus(outcome))
+			if err != nil {
+				_ = srv.shutdown()
+				return err
+			}
+			defer stop()
+		}
 		return srv.serveUntil(ctx)
 	})
 	return cmd
+}
+
+// simulateJob starts a simulated job in store's first application (a new
+// one if the store is empty), says on w which job it is, and returns a
+// function that stops it and waits until it has.
+func simulateJob(ctx context.Context, w io.Writer, store *api.Store, d time.Duration, outcome losant.ApplicationJobLogStatus) (func(), error) {
+	var opts api.SimulateOptions
+	if logs := store.List(); len(logs) > 0 && logs[0].ApplicationID != nil {
+		opts.ApplicationID = *logs[0].ApplicationID
+	}
+	opts.Duration, opts.Outcome = d, outcome
+	simCtx, cancel := context.WithCancel(ctx)
+	sim, err := store.Simulate(simCtx, opts)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("serve: starting the simulated job: %w", err)
+	}
+	fmt.Fprintf(w, "simulating job log %s in application %s for %v (ends %s): losant joblog wait --app %s --job %s\n",
+		sim.JobID, sim.ApplicationID, d, outcome, sim.ApplicationID, sim.JobID)
+	return func() { cancel(); <-sim.Done() }, nil
 }
 
 // loadStore reads the job logs of --data, or the spec's examples when it

@@ -217,6 +217,8 @@ func TestServeBadInput(t *testing.T) {
 		{"token twice", []string{"--token", testToken, "--token", testToken}, []string{"--token #2", "twice"}},
 		{"listen without port", []string{"--listen", "127.0.0.1"}, []string{"invalid --listen"}},
 		{"stray argument", []string{"now"}, []string{`"now"`}},
+		{"negative --simulate", []string{"--simulate", "-1s"}, []string{"invalid --simulate"}},
+		{"unknown --outcome", []string{"--simulate", "1s", "--outcome", "paused"}, []string{"--outcome", "paused"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,4 +247,42 @@ func TestServePortInUse(t *testing.T) {
 		t.Fatalf("exit %d, want %d: %s", r.code, ExitFailure, r.stderr)
 	}
 	assertOneLine(t, r.stderr, ln.Addr().String())
+}
+
+// serve --simulate runs a job that "joblog wait" can watch to its outcome.
+func TestServeSimulate(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		outcome string
+		code    int
+	}{
+		{"completed", ExitOK},
+		{"errored", ExitJobFailed},
+	} {
+		t.Run(tt.outcome, func(t *testing.T) {
+			t.Parallel()
+			s := startServe(t, "--listen", "127.0.0.1:0", "--token", testToken, "--simulate", "600ms", "--outcome", tt.outcome)
+			var line string
+			select {
+			case line = <-s.stderr.lines:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("no line naming the simulated job; stderr: %s", s.stderr.String())
+			}
+			_, cmd, ok := strings.Cut(line, ": losant joblog wait ")
+			fields := strings.Fields(cmd)
+			if !ok || !strings.HasPrefix(line, "simulating job log ") || len(fields) != 4 || fields[0] != "--app" || fields[2] != "--job" {
+				t.Fatalf("second stderr line %q, want \"simulating job log ...: losant joblog wait --app ID --job ID\"", line)
+			}
+			r := runCLI(t, tokenEnv(s.url), "joblog", "wait", "--app", fields[1], "--job", fields[3], "--interval", "50ms", "--max-interval", "100ms", "--timeout", "20s")
+			if r.code != tt.code {
+				t.Fatalf("joblog wait exited %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stdout, tt.outcome) {
+				t.Errorf("final job log does not show %s:\n%s", tt.outcome, r.stdout)
+			}
+			if code := s.stop(t); code != ExitOK {
+				t.Errorf("serve exited %d after the simulation, want 0", code)
+			}
+		})
+	}
 }
