@@ -86,11 +86,7 @@ func (a *app) joblogGetCmd(cf *clientFlags) *cobra.Command {
 	}
 	jf.register(cmd, defaultGetTimeout, "give up after this long (0 for no limit)")
 	cmd.RunE = runE(func(ctx context.Context, _ []string) error {
-		c, err := a.newClient(cf)
-		if err != nil {
-			return err
-		}
-		ctx, cancel, err := jf.withTimeout(ctx)
+		c, ctx, cancel, err := a.jobClient(ctx, cf, jf)
 		if err != nil {
 			return err
 		}
@@ -143,11 +139,7 @@ failed (the log is still printed), 1 when --timeout runs out or the API fails.`,
 		if !cmd.Flags().Changed("max-interval") {
 			maxInterval = max(maxInterval, interval)
 		}
-		c, err := a.newClient(cf)
-		if err != nil {
-			return err
-		}
-		ctx, cancel, err := jf.withTimeout(ctx)
+		c, ctx, cancel, err := a.jobClient(ctx, cf, jf)
 		if err != nil {
 			return err
 		}
@@ -175,4 +167,18 @@ func (a *app) wait(ctx context.Context, c *losant.Client, jf *jobFlags, opts ...
 		return werr
 	}
 	return err
+}
+
+// jobClient builds the SDK client from the flags and applies --timeout to
+// ctx; call cancel when done.
+func (a *app) jobClient(ctx context.Context, cf *clientFlags, jf *jobFlags) (*losant.Client, context.Context, context.CancelFunc, error) {
+	c, err := a.newClient(cf)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, cancel, err := jf.withTimeout(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return c, ctx, cancel, nil
 }
