@@ -87,7 +87,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if s.losantDomain != "" {
 		h.Set("losantdomain", s.losantDomain)
 	}
-	auth := []string{"Bearer " + string(s.token)}
+	auth := []string{"Bearer " + s.token}
 	c := &Client{
 		server: base.String() + "/", hc: s.httpClient, header: h, maxBody: s.maxBody,
 		authorize: func(h http.Header) { h["Authorization"] = auth },

@@ -1,7 +1,6 @@
 package losant
 
 import (
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -27,7 +26,7 @@ type Option func(*settings) error
 
 // settings is what the options fill in; NewClient validates and freezes it.
 type settings struct {
-	token         secret
+	token         string
 	baseURL       string
 	httpClient    *http.Client
 	userAgent     string
@@ -42,17 +41,8 @@ type settings struct {
 	logger         *slog.Logger
 }
 
-// secret holds the bearer token while options are applied. Formatting it
-// with any verb prints a placeholder.
-type secret string
-
+// redacted stands for the token wherever a Client is printed.
 const redacted = "[REDACTED]"
-
-func (s secret) String() string   { return redacted }
-func (s secret) GoString() string { return redacted }
-
-// Format implements fmt.Formatter so that every verb prints the placeholder.
-func (s secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
 
 // WithToken sets the API access token sent as "Authorization: Bearer
 // <token>". It is required. The token is never printed: not in errors, not
@@ -66,7 +56,7 @@ func WithToken(token string) Option {
 		if !validHeaderValue(t) {
 			return invalidArg("WithToken", "the token holds a control character or a space")
 		}
-		s.token = secret(t)
+		s.token = t
 		return nil
 	}
 }

@@ -33,6 +33,9 @@ func (c *Client) decode(req *http.Request, resp *http.Response, out any) error {
 			Method: req.Method, Path: req.URL.Path, Excerpt: excerpt(head), Err: err,
 		}
 	}
+	tooLarge := func() error {
+		return fail(fmt.Errorf("%w: body exceeds %d bytes (raise the cap with WithMaxResponseBytes)", ErrResponseTooLarge, c.maxBody), nil)
+	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
 		head, _ := io.ReadAll(io.LimitReader(resp.Body, excerptLen))
 		return fail(errors.New("content type is not JSON"), head)
@@ -45,7 +48,7 @@ func (c *Client) decode(req *http.Request, resp *http.Response, out any) error {
 	if err := dec.Decode(out); err != nil {
 		switch {
 		case errors.Is(err, ErrResponseTooLarge):
-			return fail(fmt.Errorf("%w: body exceeds %d bytes (raise the cap with WithMaxResponseBytes)", ErrResponseTooLarge, c.maxBody), nil)
+			return tooLarge()
 		case errors.Is(err, io.EOF): // the decoder's EOF: nothing but whitespace came
 			return fail(errors.New("empty body, want a JSON object"), nil)
 		case errors.Is(err, io.ErrUnexpectedEOF):
@@ -63,7 +66,7 @@ func (c *Client) decode(req *http.Request, resp *http.Response, out any) error {
 	case errors.Is(err, io.EOF):
 		return nil
 	case errors.Is(err, ErrResponseTooLarge):
-		return fail(fmt.Errorf("%w: body exceeds %d bytes (raise the cap with WithMaxResponseBytes)", ErrResponseTooLarge, c.maxBody), nil)
+		return tooLarge()
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return fail(fmt.Errorf("body ends before its declared length (truncated): %w", io.ErrUnexpectedEOF), rec.head)
 	case err == nil, isSyntaxError(err):

@@ -66,10 +66,13 @@ func (a *authenticator) authenticate(_ context.Context, in *openapi3filter.Authe
 	if len(granted) == 0 {
 		return nil // full access
 	}
-	accepted, err := spec.OperationScopes(in.RequestValidationInput.Route.Operation)
+	// The scopes internal/spec read from x-losant-scopes once, for the
+	// operation kin-openapi matched.
+	op, err := spec.Op(in.RequestValidationInput.Route.Operation.OperationID)
 	if err != nil {
 		return err
 	}
+	accepted := op.Scopes
 	if len(accepted) == 0 {
 		return nil // the operation names no scopes: any valid token will do
 	}

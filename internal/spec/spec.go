@@ -212,17 +212,6 @@ func onlyStringPattern(s *openapi3.Schema) bool {
 		s.If == nil && s.Then == nil && s.Else == nil && s.Always == nil
 }
 
-// OperationScopes returns the token scopes op accepts, read from its
-// x-losant-scopes extension and sorted; nil when it has none. It is how the
-// local API (package api) reads the scopes of the operation kin-openapi
-// matched a request to.
-func OperationScopes(op *openapi3.Operation) ([]string, error) {
-	if op == nil {
-		return nil, errors.New("spec: no operation")
-	}
-	return readScopes(op)
-}
-
 // ResponseContent returns the application/json content of the operation's
 // response for status, or of its default response when the status has none.
 func (o *Operation) ResponseContent(status int) (*openapi3.MediaType, error) {
