@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/losant-go/losant-go/internal/text"
 )
 
 // Sentinel errors. Match them with errors.Is; reach the details with
@@ -58,6 +60,9 @@ type APIError struct {
 	// Body is a short, printable excerpt of a body that was not Losant's
 	// error JSON; empty otherwise.
 	Body string
+	// AcceptedScopes lists, on a 403, the token scopes the operation
+	// accepts (from openapi.yaml): the token needs one of them.
+	AcceptedScopes []string
 }
 
 // Error describes the failure in one line: request, status and Losant's
@@ -88,6 +93,9 @@ func (e *APIError) Error() string {
 	if e.RetryAfter > 0 {
 		b.WriteString(" (retry after " + e.RetryAfter.String() + ")")
 	}
+	if len(e.AcceptedScopes) > 0 {
+		b.WriteString(" (the call needs a token with one of the scopes " + strings.Join(e.AcceptedScopes, ", ") + ")")
+	}
 	return b.String()
 }
 
@@ -98,11 +106,11 @@ func (e *APIError) Is(target error) bool {
 	return target != nil && statusSentinel(e.StatusCode) == target
 }
 
-// Temporary reports whether the same request may succeed later (429 and
-// 5xx), for callers that decide on their own whether to try again.
-func (e *APIError) Temporary() bool {
-	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
-}
+// Temporary reports whether the same request may succeed if sent again:
+// 429, 502, 503 and 504, exactly the answers the client itself retries.
+// For callers that decide on their own whether to try again (after the
+// client's retries ran out, say).
+func (e *APIError) Temporary() bool { return retryableStatus(e.StatusCode) }
 
 func statusSentinel(code int) error {
 	switch {
@@ -163,7 +171,7 @@ type ResponseError struct {
 func (e *ResponseError) Error() string {
 	msg := fmt.Sprintf("losant: %s %s: %d response", e.Method, e.Path, e.StatusCode)
 	if e.ContentType != "" {
-		msg += " (" + singleLine(e.ContentType) + ")"
+		msg += " (" + text.SingleLine(e.ContentType) + ")"
 	}
 	msg += ": " + e.Err.Error()
 	if e.Excerpt != "" {
@@ -177,16 +185,3 @@ func (e *ResponseError) Is(target error) bool { return target == ErrInvalidRespo
 
 // Unwrap returns the underlying decode or read error.
 func (e *ResponseError) Unwrap() error { return e.Err }
-
-// excerptLen is how much of an unexpected body an error quotes: enough to
-// recognise a proxy's page, short enough for one log line.
-const excerptLen = 200
-
-// excerpt returns the start of b as valid, single-line UTF-8 of at most
-// excerptLen bytes, with runs of whitespace folded.
-func excerpt(b []byte) string {
-	if len(b) > excerptLen {
-		b = b[:excerptLen]
-	}
-	return strings.Join(strings.Fields(strings.ToValidUTF8(string(b), "?")), " ")
-}

@@ -223,8 +223,9 @@ func FuzzAPIError(f *testing.F) {
 				t.Errorf("errors.Is(%d error, %v) = %v", status, s, !(s == want))
 			}
 		}
-		if apiErr.Temporary() != (status == 429 || status >= 500) {
-			t.Errorf("Temporary() = %v for %d", apiErr.Temporary(), status)
+		// Temporary is exactly what the client retries.
+		if retried := status == 429 || status == 502 || status == 503 || status == 504; apiErr.Temporary() != retried {
+			t.Errorf("Temporary() = %v for %d, want %v (what the client retries)", apiErr.Temporary(), status, retried)
 		}
 		if apiErr.RetryAfter < 0 || apiErr.RetryAfter > 24*time.Hour {
 			t.Errorf("RetryAfter = %v from %q", apiErr.RetryAfter, retryAfter)

@@ -52,7 +52,7 @@ func TestGetDecodesThePageExample(t *testing.T) {
 		ResourceType:  ptr(losant.ApplicationJobLogResourceType("application")),
 		RunQueuedAt:   mustTime(t, "2025-06-10T04:00:00.000Z"),
 		RunStartedAt:  mustTime(t, "2025-06-10T04:00:01.000Z"),
-		Status:        ptr(losant.StatusInProgress),
+		Status:        ptr(losant.ApplicationJobLogStatusInProgress),
 		Name:          ptr("ArchiveData"),
 		Progress:      &losant.ApplicationJobLogProgress{Completed: ptr(12.0), Total: ptr(100.0)},
 	}
@@ -80,7 +80,7 @@ func TestGetDecodesEveryField(t *testing.T) {
 		RunQueuedAt:     mustTime(t, "2025-06-10T04:00:00.000Z"),
 		RunStartedAt:    mustTime(t, "2025-06-10T04:00:01.007Z"),
 		RunCompletedAt:  mustTime(t, "2025-06-10T06:07:42.123+02:00"),
-		Status:          ptr(losant.StatusCompleted),
+		Status:          ptr(losant.ApplicationJobLogStatusCompleted),
 		RequestedByID:   ptr("575ec8687ae143cd83dc4a9a"),
 		RequestedByType: ptr(losant.ApplicationJobLogRequestedByType("apiToken")),
 		OwnerType:       ptr(losant.ApplicationJobLogOwnerType("organization")),
@@ -176,7 +176,7 @@ func TestGetAcceptsUnknownEnumValuesAndFields(t *testing.T) {
 	if err != nil {
 		t.Fatalf("unknown values broke decoding: %v", err)
 	}
-	if *got.Status != "paused" || got.Status.Valid() || losant.TerminalStatus(*got.Status) {
+	if *got.Status != "paused" || got.Status.Valid() || got.GetStatus().Terminal() {
 		t.Errorf("status = %q (valid %v): want the unknown value kept and not terminal", *got.Status, got.Status.Valid())
 	}
 	if *got.RequestedByType != "robot" || *got.OwnerType != "team" || *got.ResourceType != "widget" || *got.Input.OwnerType != "galaxy" {
@@ -280,7 +280,7 @@ func TestClientIsSafeForConcurrentUse(t *testing.T) {
 					errs <- err
 					return
 				}
-				if *log.Status != losant.StatusInProgress {
+				if *log.Status != losant.ApplicationJobLogStatusInProgress {
 					errs <- errors.New("wrong status " + string(*log.Status))
 					return
 				}

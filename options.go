@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -21,8 +20,17 @@ const DefaultMaxResponseBytes int64 = 64 << 20
 
 // An Option configures a Client. Pass options to NewClient; an option given
 // an invalid value makes NewClient return an error matching
-// ErrInvalidArgument.
-type Option func(*settings) error
+// ErrInvalidArgument. Options that also work for a single call
+// (WithRetryPolicy, WithoutRetries, WithAttemptTimeout, WithHeader) are
+// SharedOptions.
+type Option interface {
+	applyClient(*settings) error
+}
+
+// clientOption is an Option for NewClient only.
+type clientOption func(*settings) error
+
+func (f clientOption) applyClient(s *settings) error { return f(s) }
 
 // settings is what the options fill in; NewClient validates and freezes it.
 type settings struct {
@@ -35,10 +43,12 @@ type settings struct {
 	maxBody       int64
 	insecureHTTP  bool
 
-	retry          RetryPolicy
-	attemptTimeout time.Duration
-	limiter        *rate.Limiter
-	logger         *slog.Logger
+	limiter *rate.Limiter
+	logger  *slog.Logger
+
+	// call holds the defaults of every call, which per-call options
+	// (RequestOption) override.
+	call callSettings
 }
 
 // redacted stands for the token wherever a Client is printed.
@@ -48,7 +58,7 @@ const redacted = "[REDACTED]"
 // <token>". It is required. The token is never printed: not in errors, not
 // in log lines, not when a Client or Option is formatted.
 func WithToken(token string) Option {
-	return func(s *settings) error {
+	return clientOption(func(s *settings) error {
 		t := strings.TrimSpace(token)
 		if t == "" {
 			return invalidArg("WithToken", "the token is empty; create an API token in the Losant application (Security > API Tokens)")
@@ -58,7 +68,7 @@ func WithToken(token string) Option {
 		}
 		s.token = t
 		return nil
-	}
+	})
 }
 
 // WithBaseURL sets the API's address, DefaultBaseURL unless told otherwise.
@@ -66,20 +76,20 @@ func WithToken(token string) Option {
 // http is accepted only for loopback hosts (such as the local API from
 // package api), unless WithInsecureAllowHTTP is also given.
 func WithBaseURL(rawURL string) Option {
-	return func(s *settings) error {
+	return clientOption(func(s *settings) error {
 		s.baseURL = rawURL
 		return nil
-	}
+	})
 }
 
 // WithInsecureAllowHTTP lets WithBaseURL name a plain-http address that is
 // not on loopback. The token then crosses the network in clear text: use it
 // only on a network you control.
 func WithInsecureAllowHTTP() Option {
-	return func(s *settings) error {
+	return clientOption(func(s *settings) error {
 		s.insecureHTTP = true
 		return nil
-	}
+	})
 }
 
 // WithHTTPClient makes the client send its requests through hc, for custom
@@ -87,19 +97,19 @@ func WithInsecureAllowHTTP() Option {
 // policy are used as they are. Without this option the client uses a
 // transport tuned for an SDK (see NewClient).
 func WithHTTPClient(hc *http.Client) Option {
-	return func(s *settings) error {
+	return clientOption(func(s *settings) error {
 		if hc == nil {
 			return invalidArg("WithHTTPClient", "the *http.Client is nil")
 		}
 		s.httpClient = hc
 		return nil
-	}
+	})
 }
 
 // WithUserAgent names the calling application in the User-Agent header,
 // ahead of the SDK's own "losant-go/<version>", as in "myapp/1.2 losant-go/0.1.0".
 func WithUserAgent(product string) Option {
-	return func(s *settings) error {
+	return clientOption(func(s *settings) error {
 		p := strings.TrimSpace(product)
 		if p == "" {
 			return invalidArg("WithUserAgent", "the user agent is empty")
@@ -109,46 +119,46 @@ func WithUserAgent(product string) Option {
 		}
 		s.userAgent = p
 		return nil
-	}
+	})
 }
 
 // WithAcceptVersion overrides the Accept-Version header, by default the
 // range "^" + the API version openapi.yaml describes (such as "^1.30.0").
 func WithAcceptVersion(v string) Option {
-	return func(s *settings) error {
+	return clientOption(func(s *settings) error {
 		v = strings.TrimSpace(v)
 		if v == "" || !validHeaderValue(v) {
 			return invalidArg("WithAcceptVersion", "want a non-empty semver range such as ^1.30.0")
 		}
 		s.acceptVersion = v
 		return nil
-	}
+	})
 }
 
 // WithLosantDomain sends the losantdomain header (the domain scope of
 // requests; rarely needed, for private Losant installations).
 func WithLosantDomain(domain string) Option {
-	return func(s *settings) error {
+	return clientOption(func(s *settings) error {
 		d := strings.TrimSpace(domain)
 		if d == "" || !validHeaderValue(d) {
 			return invalidArg("WithLosantDomain", "want a non-empty domain without control characters (such as CR or LF)")
 		}
 		s.losantDomain = d
 		return nil
-	}
+	})
 }
 
 // WithMaxResponseBytes caps how many bytes of one response body the client
 // reads (DefaultMaxResponseBytes unless told otherwise). A larger body fails
 // with an error matching ErrResponseTooLarge.
 func WithMaxResponseBytes(n int64) Option {
-	return func(s *settings) error {
+	return clientOption(func(s *settings) error {
 		if n <= 0 {
 			return invalidArg("WithMaxResponseBytes", "the cap must be positive, got %d", n)
 		}
 		s.maxBody = n
 		return nil
-	}
+	})
 }
 
 // validHeaderValue reports whether v can be sent as a header value as it is:
@@ -201,23 +211,23 @@ func isLoopback(host string) bool {
 // retries included). A call waits for its turn, or returns the context's
 // error if the context ends first.
 func WithRateLimit(perSecond float64, burst int) Option {
-	return func(s *settings) error {
+	return clientOption(func(s *settings) error {
 		if perSecond <= 0 || burst < 1 {
 			return invalidArg("WithRateLimit", "want perSecond > 0 and burst >= 1, got %v and %d", perSecond, burst)
 		}
 		s.limiter = rate.NewLimiter(rate.Limit(perSecond), burst)
 		return nil
-	}
+	})
 }
 
 // WithLogger makes the client log each retry (at Warn level: method, path,
 // attempt, reason and wait). The token is never logged.
 func WithLogger(l *slog.Logger) Option {
-	return func(s *settings) error {
+	return clientOption(func(s *settings) error {
 		if l == nil {
 			return invalidArg("WithLogger", "the logger is nil")
 		}
 		s.logger = l
 		return nil
-	}
+	})
 }

@@ -8,12 +8,13 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
-	"unicode"
 
-	"github.com/losant-go/losant-go/generated"
+	"github.com/losant-go/losant-go/internal/ops"
 	"github.com/losant-go/losant-go/internal/retryafter"
+	"github.com/losant-go/losant-go/internal/text"
 )
 
 // maxErrorBody caps how much of a non-2xx body is read: Losant's error JSON
@@ -30,14 +31,14 @@ func (c *Client) decode(req *http.Request, resp *http.Response, out any) error {
 	fail := func(err error, head []byte) error {
 		return &ResponseError{
 			StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			Method: req.Method, Path: req.URL.Path, Excerpt: excerpt(head), Err: err,
+			Method: req.Method, Path: req.URL.Path, Excerpt: text.Excerpt(head), Err: err,
 		}
 	}
 	tooLarge := func() error {
 		return fail(fmt.Errorf("%w: body exceeds %d bytes (raise the cap with WithMaxResponseBytes)", ErrResponseTooLarge, c.maxBody), nil)
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
-		head, _ := io.ReadAll(io.LimitReader(resp.Body, excerptLen))
+		head, _ := io.ReadAll(io.LimitReader(resp.Body, text.ExcerptLen))
 		return fail(errors.New("content type is not JSON"), head)
 	}
 	body := &cappedReader{r: resp.Body, left: c.maxBody}
@@ -76,40 +77,24 @@ func (c *Client) decode(req *http.Request, resp *http.Response, out any) error {
 	}
 }
 
-// apiError turns a non-2xx response into an *APIError.
-func (c *Client) apiError(req *http.Request, resp *http.Response) error {
+// apiError turns a non-2xx response to op into an *APIError.
+func (c *Client) apiError(op *ops.Operation, req *http.Request, resp *http.Response) error {
 	e := &APIError{StatusCode: resp.StatusCode, Method: req.Method, Path: req.URL.Path}
+	if resp.StatusCode == http.StatusForbidden {
+		e.AcceptedScopes = op.Scopes
+	}
 	if d, ok := retryafter.Parse(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = d
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, min(c.maxBody, maxErrorBody)))
 	drain(resp.Body)
-	var le generated.Error
+	var le errorBody
 	if json.Unmarshal(body, &le) == nil && (le.Type != nil || le.Message != nil) {
-		e.Type, e.Message = singleLine(deref(le.Type)), singleLine(deref(le.Message))
+		e.Type, e.Message = text.SingleLine(le.GetType()), text.SingleLine(le.GetMessage())
 	} else {
-		e.Body = excerpt(bytes.TrimSpace(body))
+		e.Body = text.Excerpt(bytes.TrimSpace(body))
 	}
 	return e
-}
-
-// singleLine turns control characters into spaces and folds every run of
-// whitespace (line breaks included) into one space, so that text from a
-// server cannot break an error message, a log line or a terminal.
-func singleLine(s string) string {
-	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)), " ")
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // drain discards up to maxDrain bytes so that the connection can go back
@@ -155,7 +140,7 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// headRecorder remembers the first excerptLen bytes that pass through it,
+// headRecorder remembers the first text.ExcerptLen bytes that pass through it,
 // and the first error reading failed with.
 type headRecorder struct {
 	r    io.Reader
@@ -165,7 +150,7 @@ type headRecorder struct {
 
 func (h *headRecorder) Read(p []byte) (int, error) {
 	n, err := h.r.Read(p)
-	if room := excerptLen - len(h.head); room > 0 && n > 0 {
+	if room := text.ExcerptLen - len(h.head); room > 0 && n > 0 {
 		h.head = append(h.head, p[:min(n, room)]...)
 	}
 	if err != nil && h.err == nil {
@@ -178,4 +163,18 @@ func (h *headRecorder) Read(p []byte) (int, error) {
 // a timeout), rather than its JSON failing to decode.
 func (h *headRecorder) readFailed(err error) bool {
 	return h.err != nil && h.err != io.EOF && errors.Is(err, h.err)
+}
+
+// rawObject keeps the bytes of one JSON object as they arrived: the ...Raw
+// methods decode into it.
+type rawObject []byte
+
+// UnmarshalJSON copies b, which the decoder has checked is one JSON value,
+// if it is an object.
+func (r *rawObject) UnmarshalJSON(b []byte) error {
+	if len(b) == 0 || b[0] != '{' {
+		return &json.UnmarshalTypeError{Value: "non-object", Type: reflect.TypeFor[rawObject](), Field: "body"}
+	}
+	*r = append((*r)[:0], b...)
+	return nil
 }

@@ -26,7 +26,8 @@ var ErrJobFailed = errors.New("losant: job did not complete")
 // together with the final job log.
 type JobFailedError struct {
 	ApplicationID, JobID string
-	// Status is the terminal status: StatusErrored or StatusFailed.
+	// Status is the terminal status: ApplicationJobLogStatusErrored or
+	// ApplicationJobLogStatusFailed.
 	Status ApplicationJobLogStatus
 	// Name and Message are the job's error, from the log's error field
 	// (empty when Losant sent none).
@@ -48,85 +49,88 @@ func (e *JobFailedError) Error() string {
 // Is makes errors.Is(err, ErrJobFailed) true.
 func (e *JobFailedError) Is(target error) bool { return target == ErrJobFailed }
 
-// A WaitOption tunes ApplicationJobLogService.Wait.
-type WaitOption func(*waitConfig) error
+// A WaitOption tunes ApplicationJobLogService.Wait. Every RequestOption is
+// also a WaitOption: Wait applies it to each poll.
+type WaitOption interface {
+	applyWait(*waitConfig) error
+}
+
+// waitOption is a WaitOption for Wait only.
+type waitOption func(*waitConfig) error
+
+func (f waitOption) applyWait(c *waitConfig) error { return f(c) }
 
 type waitConfig struct {
 	interval, maxInterval time.Duration
 	progress              func(*ApplicationJobLog)
+	// request are the options of every poll.
+	request []RequestOption
 }
 
 // WithPollInterval sets the first wait between polls (DefaultPollInterval
 // unless told otherwise). Each poll that finds the job still running makes
 // the next wait 1.5 times longer, up to the maximum.
 func WithPollInterval(d time.Duration) WaitOption {
-	return func(c *waitConfig) error {
+	return waitOption(func(c *waitConfig) error {
 		if d <= 0 {
 			return invalidArg("WithPollInterval", "the interval must be positive, got %v", d)
 		}
 		c.interval = d
 		return nil
-	}
+	})
 }
 
 // WithMaxPollInterval caps the wait between polls (DefaultMaxPollInterval
 // unless told otherwise).
 func WithMaxPollInterval(d time.Duration) WaitOption {
-	return func(c *waitConfig) error {
+	return waitOption(func(c *waitConfig) error {
 		if d <= 0 {
 			return invalidArg("WithMaxPollInterval", "the interval must be positive, got %v", d)
 		}
 		c.maxInterval = d
 		return nil
-	}
+	})
 }
 
 // WithProgress calls fn with the job log after every poll, the last one
 // included, from the goroutine that called Wait. Each poll's log is a new
 // value, so fn may keep it.
 func WithProgress(fn func(*ApplicationJobLog)) WaitOption {
-	return func(c *waitConfig) error {
+	return waitOption(func(c *waitConfig) error {
 		c.progress = fn
 		return nil
-	}
+	})
 }
 
 // Wait polls the job log until its status is terminal (completed, errored
 // or failed) and returns the final log. The wait between polls starts at
-// the poll interval and grows to the maximum interval. The context is the
-// only deadline: when it ends, Wait returns the last log it read (nil if
-// none) and an error matching ctx.Err().
+// the poll interval and grows by half each poll up to the maximum
+// interval. The context is the only deadline: when it ends, Wait returns
+// the last log it read (nil if none) and an error matching ctx.Err().
 //
 // A job that ends errored or failed returns the final log together with a
 // *JobFailedError (matching ErrJobFailed) that carries the job's error
 // name and message. A failed poll (after the client's own retries) ends
 // the wait with that poll's error and the last log read. A status this SDK
-// does not know yet counts as still running.
+// does not know yet counts as still running. RequestOptions among opts
+// apply to every poll.
 func (s *ApplicationJobLogService) Wait(ctx context.Context, applicationID, jobID string, opts ...WaitOption) (*ApplicationJobLog, error) {
 	cfg := waitConfig{interval: DefaultPollInterval, maxInterval: DefaultMaxPollInterval}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
 		}
-		if err := opt(&cfg); err != nil {
+		if err := opt.applyWait(&cfg); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.maxInterval < cfg.interval {
 		return nil, invalidArg("WithMaxPollInterval", "the maximum interval %v is below the poll interval %v", cfg.maxInterval, cfg.interval)
 	}
-	if err := s.checkIDs(applicationID, jobID); err != nil {
-		return nil, err
-	}
-
 	var last *ApplicationJobLog
-	// One timer for the whole wait: since Go 1.23, Reset needs no drain.
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	defer timer.Stop()
 	delay := cfg.interval
 	for {
-		log, err := s.Get(ctx, applicationID, jobID)
+		log, err := s.Get(ctx, applicationID, jobID, cfg.request...)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return last, waitCanceled(jobID, ctxErr)
@@ -137,14 +141,11 @@ func (s *ApplicationJobLogService) Wait(ctx context.Context, applicationID, jobI
 		if cfg.progress != nil {
 			cfg.progress(log)
 		}
-		if log.Status != nil && TerminalStatus(*log.Status) {
+		if log.Finished() {
 			return log, jobOutcome(applicationID, jobID, log)
 		}
-		timer.Reset(delay)
-		select {
-		case <-ctx.Done():
-			return last, waitCanceled(jobID, ctx.Err())
-		case <-timer.C:
+		if err := s.c.sleep(ctx, delay); err != nil {
+			return last, waitCanceled(jobID, err)
 		}
 		delay = min(time.Duration(float64(delay)*pollGrowth), cfg.maxInterval)
 	}
@@ -157,12 +158,11 @@ func waitCanceled(jobID string, err error) error {
 // jobOutcome returns nil for a completed job and a *JobFailedError for an
 // errored or failed one.
 func jobOutcome(applicationID, jobID string, log *ApplicationJobLog) error {
-	if *log.Status == StatusCompleted {
+	if !log.GetStatus().Failed() {
 		return nil
 	}
-	e := &JobFailedError{ApplicationID: applicationID, JobID: jobID, Status: *log.Status}
-	if log.Error != nil {
-		e.Name, e.Message = deref(log.Error.Name), deref(log.Error.Message)
+	return &JobFailedError{
+		ApplicationID: applicationID, JobID: jobID, Status: log.GetStatus(),
+		Name: log.GetError().GetName(), Message: log.GetError().GetMessage(),
 	}
-	return e
 }

@@ -39,7 +39,7 @@ func TestWaitUntilCompleted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *log.Status != losant.StatusCompleted {
+	if *log.Status != losant.ApplicationJobLogStatusCompleted {
 		t.Errorf("final status %s, want completed", *log.Status)
 	}
 	want := []string{"queued 0", "inProgress 30", "someNewStatus 60", "inProgress 90", "completed 100"}
@@ -86,7 +86,7 @@ func TestWaitStopsAtTheContextDeadline(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error = %v, want context.DeadlineExceeded", err)
 	}
-	if log == nil || *log.Status != losant.StatusInProgress {
+	if log == nil || *log.Status != losant.ApplicationJobLogStatusInProgress {
 		t.Errorf("want the last log read, got %+v", log)
 	}
 	if n := f.requests.Load(); n < 2 {

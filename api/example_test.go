@@ -55,7 +55,7 @@ func ExampleStore_Simulate() {
 	job, err := store.Simulate(ctx, api.SimulateOptions{
 		Duration: 50 * time.Millisecond,
 		Steps:    4,
-		Outcome:  losant.StatusErrored,
+		Outcome:  losant.ApplicationJobLogStatusErrored,
 	})
 	if err != nil {
 		panic(err)

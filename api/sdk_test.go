@@ -85,7 +85,7 @@ func TestSDKUnderBasePath(t *testing.T) {
 // ends, to completed and to errored.
 func TestSDKFollowsSimulatedJob(t *testing.T) {
 	t.Parallel()
-	for _, outcome := range []generated.ApplicationJobLogStatus{generated.ApplicationJobLogStatusCompleted, generated.ApplicationJobLogStatusErrored} {
+	for _, outcome := range []generated.ApplicationJobLogStatus{losant.ApplicationJobLogStatusCompleted, losant.ApplicationJobLogStatusErrored} {
 		t.Run(string(outcome), func(t *testing.T) {
 			t.Parallel()
 			store := api.NewStore()
@@ -104,8 +104,8 @@ func TestSDKFollowsSimulatedJob(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if losant.TerminalStatus(deref(log.Status)) {
-					if deref(log.Status) != outcome || (outcome == generated.ApplicationJobLogStatusErrored) != (log.Error != nil) {
+				if log.Finished() {
+					if deref(log.Status) != outcome || (outcome == losant.ApplicationJobLogStatusErrored) != (log.Error != nil) {
 						t.Errorf("ended %q with error %v, want %q", deref(log.Status), log.Error, outcome)
 					}
 					break

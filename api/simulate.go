@@ -5,12 +5,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
 	"time"
 
+	losant "github.com/losant-go/losant-go"
 	"github.com/losant-go/losant-go/generated"
-	"github.com/losant-go/losant-go/internal/spec"
+	"github.com/losant-go/losant-go/internal/ops"
 )
 
 // SimulateOptions configures Store.Simulate. Zero fields take the defaults
@@ -38,16 +40,16 @@ type SimulateOptions struct {
 
 	// Outcome is the terminal status: completed (the default), errored or
 	// failed.
-	Outcome generated.ApplicationJobLogStatus
+	Outcome losant.ApplicationJobLogStatus
 
 	// Error is set on a job that ends errored or failed. Default: name
 	// "SimulatedError", message "the simulated job failed". Only for those
 	// outcomes.
-	Error *generated.ApplicationJobLogError
+	Error *losant.ApplicationJobLogError
 
 	// Output is set on a job that ends completed. Default: written = Total.
 	// Only for that outcome.
-	Output *generated.ApplicationJobLogOutput
+	Output *losant.ApplicationJobLogOutput
 }
 
 // SimulatedJob is a job Store.Simulate is advancing.
@@ -165,31 +167,27 @@ func (o SimulateOptions) advance(log *generated.ApplicationJobLog, step int) {
 		p.Status = ptr(fmt.Sprintf("step %d of %d", step, o.Steps))
 		return
 	}
-	log.Status = ptr(o.Outcome)
+	log.Status = ptr(generated.ApplicationJobLogStatus(o.Outcome))
 	log.RunCompletedAt = ptr(now())
-	if o.Outcome == generated.ApplicationJobLogStatusCompleted {
+	if o.Outcome == losant.ApplicationJobLogStatusCompleted {
 		p.Completed, p.Status = ptr(o.Total), ptr("done")
-		log.Output = o.Output
+		log.Output = convert[generated.ApplicationJobLogOutput](o.Output)
 		return
 	}
 	p.Status = ptr(string(o.Outcome))
-	log.Error = o.Error
+	log.Error = (*generated.ApplicationJobLogError)(o.Error)
 }
 
 func (o SimulateOptions) withDefaults() (SimulateOptions, error) {
 	bad := func(format string, args ...any) (SimulateOptions, error) {
 		return o, fmt.Errorf("api: Simulate: "+format, args...)
 	}
-	op, err := spec.Op(opGetJobLog)
-	if err != nil {
-		return o, err
-	}
 	for _, id := range []struct{ param, value string }{{"applicationId", o.ApplicationID}, {"jobId", o.JobID}} {
 		if id.value == "" {
 			continue
 		}
-		if err := op.CheckPathParam(id.param, id.value); err != nil {
-			return bad("%s %q is not a Losant ID: %v", id.param, id.value, err)
+		if err := ops.GetApplicationJobLog.CheckParam(id.param, id.value); err != nil {
+			return bad("%v", err)
 		}
 	}
 	switch {
@@ -210,21 +208,21 @@ func (o SimulateOptions) withDefaults() (SimulateOptions, error) {
 	o.Duration = cmp.Or(o.Duration, 5*time.Second)
 	o.Steps = cmp.Or(o.Steps, 10)
 	o.Total = cmp.Or(o.Total, 100)
-	o.Outcome = cmp.Or(o.Outcome, generated.ApplicationJobLogStatusCompleted)
+	o.Outcome = cmp.Or(o.Outcome, losant.ApplicationJobLogStatusCompleted)
 	switch o.Outcome {
-	case generated.ApplicationJobLogStatusCompleted:
+	case losant.ApplicationJobLogStatusCompleted:
 		if o.Error != nil {
 			return bad("Error is only for the outcomes errored and failed")
 		}
 		if o.Output == nil {
-			o.Output = &generated.ApplicationJobLogOutput{Written: ptr(o.Total)}
+			o.Output = &losant.ApplicationJobLogOutput{Written: ptr(o.Total)}
 		}
-	case generated.ApplicationJobLogStatusErrored, generated.ApplicationJobLogStatusFailed:
+	case losant.ApplicationJobLogStatusErrored, losant.ApplicationJobLogStatusFailed:
 		if o.Output != nil {
 			return bad("Output is only for the outcome completed")
 		}
 		if o.Error == nil {
-			o.Error = &generated.ApplicationJobLogError{Name: ptr("SimulatedError"), Message: ptr("the simulated job failed")}
+			o.Error = &losant.ApplicationJobLogError{Name: ptr("SimulatedError"), Message: ptr("the simulated job failed")}
 		}
 	default:
 		return bad("Outcome %q: want completed, errored or failed", o.Outcome)
@@ -244,3 +242,20 @@ func newObjectID() string {
 func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
 func ptr[T any](v T) *T { return &v }
+
+// convert copies v into the type T of the same JSON shape (the SDK's model
+// into the local API's generated one), or returns nil for nil.
+func convert[T any](v any) *T {
+	if v == nil {
+		return nil
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic("api: a model no longer encodes: " + err.Error())
+	}
+	out := new(T)
+	if err := json.Unmarshal(data, out); err != nil {
+		panic("api: models of the same schema no longer agree: " + err.Error())
+	}
+	return out
+}

@@ -50,9 +50,9 @@ func TestSimulate(t *testing.T) {
 		wantError *generated.ApplicationJobLogError
 	}{
 		{"completed", api.SimulateOptions{Steps: 4, Total: 40}, nil},
-		{"errored, default error", api.SimulateOptions{Steps: 3, Outcome: generated.ApplicationJobLogStatusErrored},
+		{"errored, default error", api.SimulateOptions{Steps: 3, Outcome: losant.ApplicationJobLogStatusErrored},
 			&generated.ApplicationJobLogError{Name: ptr("SimulatedError"), Message: ptr("the simulated job failed")}},
-		{"failed, given error", api.SimulateOptions{Steps: 2, Outcome: generated.ApplicationJobLogStatusFailed, Error: boom}, boom},
+		{"failed, given error", api.SimulateOptions{Steps: 2, Outcome: losant.ApplicationJobLogStatusFailed, Error: boom}, boom},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,7 +75,7 @@ func TestSimulate(t *testing.T) {
 			}
 
 			first, last := seen[0], seen[len(seen)-1]
-			if got := deref(first.Status); got != generated.ApplicationJobLogStatusQueued {
+			if got := deref(first.Status); got != losant.ApplicationJobLogStatusQueued {
 				t.Errorf("first status %q, want queued", got)
 			}
 			if first.RunQueuedAt == nil || first.RunQueuedAt.Before(start) || first.RunStartedAt != nil {
@@ -83,7 +83,7 @@ func TestSimulate(t *testing.T) {
 			}
 			wantOutcome := tc.opts.Outcome
 			if wantOutcome == "" {
-				wantOutcome = generated.ApplicationJobLogStatusCompleted
+				wantOutcome = losant.ApplicationJobLogStatusCompleted
 			}
 			if got := deref(last.Status); got != wantOutcome {
 				t.Errorf("last status %q, want %q", got, wantOutcome)
@@ -96,7 +96,7 @@ func TestSimulate(t *testing.T) {
 					t.Errorf("progress went from %v to %v of %v", prev, c, deref(l.Progress.Total))
 				}
 				prev = c
-				if deref(l.Status) == generated.ApplicationJobLogStatusInProgress {
+				if deref(l.Status) == losant.ApplicationJobLogStatusInProgress {
 					inProgress++
 					if l.RunStartedAt == nil || l.RunCompletedAt != nil {
 						t.Errorf("inProgress job: runStartedAt %v, runCompletedAt %v", l.RunStartedAt, l.RunCompletedAt)
@@ -141,7 +141,7 @@ func TestSimulateStops(t *testing.T) {
 		t.Fatalf("Wait = %v, want context.Canceled", err)
 	}
 	log, ok := store.Get(job.ApplicationID, job.JobID)
-	if !ok || deref(log.Status) != generated.ApplicationJobLogStatusQueued {
+	if !ok || deref(log.Status) != losant.ApplicationJobLogStatusQueued {
 		t.Errorf("after the stop: %v %v, want the job log still queued", ok, deref(log.Status))
 	}
 	// Once stopped, the job can be simulated again.
@@ -193,11 +193,11 @@ func TestSimulateRefusesBadOptions(t *testing.T) {
 		{"negative duration", api.SimulateOptions{Duration: -time.Second}, "Duration"},
 		{"negative steps", api.SimulateOptions{Steps: -1}, "Steps"},
 		{"negative total", api.SimulateOptions{Total: -1}, "Total"},
-		{"transient outcome", api.SimulateOptions{Outcome: generated.ApplicationJobLogStatusInProgress}, "Outcome"},
+		{"transient outcome", api.SimulateOptions{Outcome: losant.ApplicationJobLogStatusInProgress}, "Outcome"},
 		{"malformed application ID", api.SimulateOptions{ApplicationID: "app"}, "applicationId"},
 		{"malformed job ID", api.SimulateOptions{JobID: "job"}, "jobId"},
 		{"error with completed", api.SimulateOptions{Error: &generated.ApplicationJobLogError{}}, "Error"},
-		{"output with errored", api.SimulateOptions{Outcome: generated.ApplicationJobLogStatusErrored, Output: &generated.ApplicationJobLogOutput{}}, "Output"},
+		{"output with errored", api.SimulateOptions{Outcome: losant.ApplicationJobLogStatusErrored, Output: &generated.ApplicationJobLogOutput{}}, "Output"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			store := api.NewStore()

@@ -19,7 +19,7 @@ import (
 func TestStorePutGet(t *testing.T) {
 	t.Parallel()
 	s := api.NewStore()
-	status := generated.ApplicationJobLogStatusQueued
+	status := losant.ApplicationJobLogStatusQueued
 	log := generated.ApplicationJobLog{ID: ptr(seedA), ApplicationID: ptr(seedApp), Status: &status, Name: ptr("ArchiveData")}
 	if err := s.Put(log); err != nil {
 		t.Fatal(err)

@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -426,468 +425,6 @@ type GetApplicationJobLogParams struct {
 
 	// Losantdomain Domain scope of request (rarely needed)
 	Losantdomain *Losantdomain `json:"losantdomain,omitempty"`
-}
-
-// RequestEditorFn is the function signature for the RequestEditor callback function
-type RequestEditorFn func(ctx context.Context, req *http.Request) error
-
-// Doer performs HTTP requests.
-//
-// The standard http.Client implements this interface.
-type HttpRequestDoer interface {
-	Do(req *http.Request) (*http.Response, error)
-}
-
-// Client which conforms to the OpenAPI3 specification for this service.
-type Client struct {
-	// The endpoint of the server conforming to this interface, with scheme,
-	// https://api.deepmap.com for example. This can contain a path relative
-	// to the server, such as https://api.deepmap.com/dev-test, and all the
-	// paths in the swagger spec will be appended to the server.
-	Server string
-
-	// Doer for performing requests, typically a *http.Client with any
-	// customized settings, such as certificate chains.
-	Client HttpRequestDoer
-
-	// A list of callbacks for modifying requests which are generated before sending over
-	// the network.
-	RequestEditors []RequestEditorFn
-}
-
-// ClientOption allows setting custom parameters during construction
-type ClientOption func(*Client) error
-
-// Creates a new Client, with reasonable defaults
-func NewClient(server string, opts ...ClientOption) (*Client, error) {
-	// create a client with sane default values
-	client := Client{
-		Server: server,
-	}
-	// mutate client and add all optional params
-	for _, o := range opts {
-		if err := o(&client); err != nil {
-			return nil, err
-		}
-	}
-	// ensure the server URL always has a trailing slash
-	if !strings.HasSuffix(client.Server, "/") {
-		client.Server += "/"
-	}
-	// create httpClient, if not already present
-	if client.Client == nil {
-		client.Client = &http.Client{}
-	}
-	return &client, nil
-}
-
-// WithHTTPClient allows overriding the default Doer, which is
-// automatically created using http.Client. This is useful for tests.
-func WithHTTPClient(doer HttpRequestDoer) ClientOption {
-	return func(c *Client) error {
-		c.Client = doer
-		return nil
-	}
-}
-
-// WithRequestEditorFn allows setting up a callback function, which will be
-// called right before sending the request. This can be used to mutate the request.
-func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
-	return func(c *Client) error {
-		c.RequestEditors = append(c.RequestEditors, fn)
-		return nil
-	}
-}
-
-// The interface specification for the client above.
-type ClientInterface interface {
-
-	// GetApplicationJobLog Get an application job log
-	//
-	// Returns the job log for the given ID: the job's status, progress
-	// counters, error, input and output.
-	//
-	// The token must carry at least one of the scopes listed in
-	// `x-losant-scopes`.
-	//
-	// Corresponds with GET /applications/{applicationId}/jobLogs/{jobId} (the `GetApplicationJobLog` operationId).
-	GetApplicationJobLog(ctx context.Context, applicationID ApplicationID, jobID JobID, params *GetApplicationJobLogParams, reqEditors ...RequestEditorFn) (*http.Response, error)
-}
-
-// GetApplicationJobLog Get an application job log
-//
-// Returns the job log for the given ID: the job's status, progress
-// counters, error, input and output.
-//
-// The token must carry at least one of the scopes listed in
-// `x-losant-scopes`.
-//
-// Corresponds with GET /applications/{applicationId}/jobLogs/{jobId} (the `GetApplicationJobLog` operationId).
-func (c *Client) GetApplicationJobLog(ctx context.Context, applicationID ApplicationID, jobID JobID, params *GetApplicationJobLogParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetApplicationJobLogRequest(c.Server, applicationID, jobID, params)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// NewGetApplicationJobLogRequest constructs an http.Request for the GetApplicationJobLog method
-func NewGetApplicationJobLogRequest(server string, applicationID ApplicationID, jobID JobID, params *GetApplicationJobLogParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/applications/%s/jobLogs/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Actions != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_actions", *params.Actions, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Links != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_links", *params.Links, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Embedded != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_embedded", *params.Embedded, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		if params.Losantdomain != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "losantdomain", *params.Losantdomain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("losantdomain", headerParam0)
-		}
-
-	}
-
-	return req, nil
-}
-
-func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
-	for _, r := range c.RequestEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
-	for _, r := range additionalEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// ClientWithResponses builds on ClientInterface to offer response payloads
-type ClientWithResponses struct {
-	ClientInterface
-}
-
-// NewClientWithResponses creates a new ClientWithResponses, which wraps
-// Client with return type handling
-func NewClientWithResponses(server string, opts ...ClientOption) (*ClientWithResponses, error) {
-	client, err := NewClient(server, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return &ClientWithResponses{client}, nil
-}
-
-// WithBaseURL overrides the baseURL.
-func WithBaseURL(baseURL string) ClientOption {
-	return func(c *Client) error {
-		newBaseURL, err := url.Parse(baseURL)
-		if err != nil {
-			return err
-		}
-		c.Server = newBaseURL.String()
-		return nil
-	}
-}
-
-// ClientWithResponsesInterface is the interface specification for the client with responses above.
-type ClientWithResponsesInterface interface {
-
-	// GetApplicationJobLogWithResponse Get an application job log
-	//
-	// Returns the job log for the given ID: the job's status, progress
-	// counters, error, input and output.
-	//
-	// The token must carry at least one of the scopes listed in
-	// `x-losant-scopes`.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /applications/{applicationId}/jobLogs/{jobId} (the `GetApplicationJobLog` operationId).
-	GetApplicationJobLogWithResponse(ctx context.Context, applicationID ApplicationID, jobID JobID, params *GetApplicationJobLogParams, reqEditors ...RequestEditorFn) (*GetApplicationJobLogResponse, error)
-}
-
-// GetApplicationJobLogResponse429Headers the declared response headers of an HTTP 429 response for GetApplicationJobLog
-type GetApplicationJobLogResponse429Headers struct {
-	RetryAfter *string
-}
-
-type GetApplicationJobLogResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ApplicationJobLog
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *UnexpectedError
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *GetApplicationJobLogResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetApplicationJobLogResponse) GetJSON200() *ApplicationJobLog {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r GetApplicationJobLogResponse) GetJSON400() *BadRequest {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r GetApplicationJobLogResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r GetApplicationJobLogResponse) GetJSON403() *Forbidden {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r GetApplicationJobLogResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r GetApplicationJobLogResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r GetApplicationJobLogResponse) GetJSONDefault() *UnexpectedError {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r GetApplicationJobLogResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r GetApplicationJobLogResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r GetApplicationJobLogResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetApplicationJobLogResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// GetApplicationJobLogWithResponse Get an application job log
-//
-// Returns the job log for the given ID: the job's status, progress
-// counters, error, input and output.
-//
-// The token must carry at least one of the scopes listed in
-// `x-losant-scopes`.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /applications/{applicationId}/jobLogs/{jobId} (the `GetApplicationJobLog` operationId).
-func (c *ClientWithResponses) GetApplicationJobLogWithResponse(ctx context.Context, applicationID ApplicationID, jobID JobID, params *GetApplicationJobLogParams, reqEditors ...RequestEditorFn) (*GetApplicationJobLogResponse, error) {
-	rsp, err := c.GetApplicationJobLog(ctx, applicationID, jobID, params, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseGetApplicationJobLogResponse(rsp)
-}
-
-// ParseGetApplicationJobLogResponse parses an HTTP response from a GetApplicationJobLogWithResponse call
-func ParseGetApplicationJobLogResponse(rsp *http.Response) (*GetApplicationJobLogResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &GetApplicationJobLogResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationJobLog
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest UnexpectedError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers GetApplicationJobLogResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
 }
 
 // ServerInterface represents all server handlers.
@@ -1341,62 +878,63 @@ func (sh *strictHandler) GetApplicationJobLog(w http.ResponseWriter, r *http.Req
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7FpZcxu3k/8qXdhUOdkakdThi3lZ2ZITppzYK9NO1ZrKEpxpcmDNABMAQ4px8btv4ZiLHIpDrf1/+uuJ",
+	"7FpZcxu3k/8qXfinysnWiKQOX8zLypacMOXEXpl2qtZUluBMkwNrBpgAGFKMi999C8dc5FAcau19+uuJ",
 	"GjSA7kYfP3TjKwlFmgmOXCsy/ErwnqZZgvb3ZZYlLKSaCf6bmL0Vi9fCjGmMzKjK05TKNRmSS5gzzlSM",
 	"EURUU6AyjNkSYcV0DEwrELnOck0CsqRJjmYyrZYeRWRInj5/iuGLZy+eUzy9OA+jF+dReEFfPicBYeX4",
-	"82fh1vgzM87N2ob1lLJEkeFnIjL1X16QXihSchsQ5BEZnj6/ePns9OL8pfkLiNJUavf16dmLgf3bBOSL",
+	"82fh1vgzM87N2ob1lLJEkeFnIjL1n16QXihSchsQ5BEZnj6/ePns9OL8pfkLiNJUavf16dmLgf3bBOSL",
 	"mF3fY5g3mdvd/CWxtKMD/HGaolGSU8oV1ZQExGtk+JVEYsUTQaOP0vEea52pYb8/ZwmqXk2Kvldr/2xw",
 	"9vRk8OzkdNAL1bK3+MfIt5JMa+RkeHp2fvH02fMXLzcBESuO8pB+LdF4nRkma8dCApJJsZCorC2E1dGf",
 	"DgZWdzpXZEgiwZEERAtNEzu2CYjEv3NUGqNX64d2N4qokXoecoXSDiiRyxAPsV/QtUogc17a7KUmQ1Lp",
-	"bjy4GA6eDy/Oeqdn5//jaP87x7ydcDAcDHqDwcATfjCWs5fytKAslVRpb7MJdv1qxN/XVF051jhGiESY",
+	"bjy4GA6eDy/Oeqdn5//taP8rx7ydcDAcDHqDwcATfjCWs5fytKAslVRpb7MJdv1qxN/XVF051jhGiESY",
 	"p8i1JYeMLvCJAm8W38mjHmvU++zlbMc8Hj6y73YMrNLzxhxEjDRCafm9QS3Xl3ON0jolqlCyzLI0JL+K",
 	"FSSCL0ALWFGmYYZzIRGkmcP4YgjIdIwSKPA8naEEMQeFoeCRAiGB8gn/dTx+fxJRjb2JkbI4wCE5HxgO",
-	"wxhTanbWTidKS8YXjsuMSpqi9ozS0HCldrm8QZ1LDoVywRMCs98ywRXaaEmG5O8c5bo6xf8t1qwzEuGc",
-	"5okmwzlNFAYFYzMhEqScbAJyf7IQJ4Uh+BU2wbYhbrM5ugKqlAgZ1Ri5FKFjhKYRVOp5yIzNchnVcSVJ",
-	"c28XXZg0RqhljnXxfpA4J0PyH/0q/fXdqOq/m33BUI+cs2I6wyjCaK/CC4JS851UXi7bqnPH7cMqvy5W",
-	"2JQe21HXX8QMsMhwXbT9ol3bbtdvouWE8bsONm3IumjXLfdo1b610w1bQlGuI5FSs802d1f2O6hQZGhc",
-	"3ucy+FFSickaOGKE0U8NDddhiWfeRaGK+8amB2JDoQiru1c0unEsuAjMNXK9lRv6X5TgNaBnfqaoFF3s",
-	"+A+kudKQUh3GkFGtUXKYkL8+X568oSfzySS6/Xp2sflhQkipz080YZFz4k1XO7iWUkgnTVO9dgDYHFKa",
-	"zIVMrYs58TYBeSPkjEUR8sfKehmGqBRocYccIoEKuNAQ0yUC5UDDEDPjNfZ0Kwmrbb+hgMYpHR8JDe8U",
-	"4BLl2tuVGRMZSpf/HVvWNv8Q+o3IefRo+StCGxESsYAVdVqY24VLocutvqHM9OD2m4CMhfid8rW3avVY",
-	"UcdCQEr5urAfFUCWIFUIKhErMBC8EvaGanzLUqav70PrwN/6pEOaJCiBKZBUm5iWMm0TwTYcOSnxSNum",
-	"nrpfQy5254+c5joWkv2Dj7aNEV8aT7bmVvhIpaHGDt/FDZiClCnF+CKovD8AvM9MnjGYKud33BybFRjv",
-	"Mww1Rm6LR8tsIhxNQKFcogS0i5VCf7BfvRD/b5kv+RqExYzoSYol22/eu8nng6WGucGXYDSVINRd+jcx",
-	"AzMxqEv770vCcZcEy26GUjOXYXewbTeAExAsLPOhCTunXlobO2qzsiJy1GYjO6ul/tF94xKGdp3gLGTb",
-	"tMcOoz5RYMYDUHkYA1VQM6Re5ZgFHKoXVY4S/J2bVq+XdJegVj3ZFuPPmGq4Yzxy2NBDWLHiqkDhRgrk",
-	"eUqGn7cM3BdBhFxQzv5xX29bRK5701FC1218q1zTXfid4s2DKqChFhLKOVYJMud1JXixacbGPuXME7Ei",
-	"JnouWWhgmForjWmrLuoVo2NkqMeZbmdYXKJWQt4pEHz/OUZUxTNBZWR/a6rpzJZtcGnSU00uLjTOhLgr",
-	"v91gyDJsF3SrqrXLNPJCu2Vp1rqRyebzPEnWJoVyoQ3jJrlSExwjqvFEsxRJ+55VxH1wQwPi/rakR61e",
-	"C9MPLq8cXfe1i8B+pIN8cNNMYtZMJ9uIuUqvfkNhbYq0lfdKWLIt1rqUCnmEkcMCDt/MKUuclM0MVOKV",
-	"tqBp5z9R4Ilag+T+kFvMNhQtUzddRB0VqafFjeoGQtWdiQACIrErowHIMxrefZTJ7lIfb946BB3Bqm4X",
-	"yCPVMIpcMhKQlN6/Rb7QscEVZxctCinaBtsbXUaRCZBo4G+yZzOmMbVTy13taof39fWGHWb8ByolXVvm",
-	"eEtZ59qFIwuXWYogKV9gAIxDypKEFZVHxbiPVZiJMG56jMhdIPIburql2XHOEtyreL+roTGHx9JMSP0o",
-	"rS+oxhVdPyLZ/gvz8xMFmsoF6pYcdTg1U4lcH8etq2O1eqfLCmApAoOGfvvw7g/QeK97e6KebHFEG2W/",
-	"n/FoTLOEanxt7l/3LfuPPQGEjsLeX2pA4DEx513VS9sfdDIpojxsi6iPxvShSFOmWwpzAQklUt8m7aA1",
-	"AwzGBhioKybRoKR166rOBA4RNfqJLU6s6l6sWhW0G9a6unUjfjWLqlcFYzdvLepEpK9yHiX4CaVi7mK+",
-	"G5wNTjogsUuVHXXNxevYWLyqLVWrAktMxbLzYhIz4WNlGxrVQnZeSt2xLMPoimoc8Te5ziUeP3MsxLvk",
-	"2B2tUdWLid3n+jKR2fq4iX8IWym+1FqyWa5RdZy+LOvLFlPZaaWxHgXvPjVXasu9ZUu9A2udAlW9ydt0",
-	"y2IEQpFzjbL0UR8Wt/BR/RnGln9z+95ibq8mEAmOoATMqewYwCuw3Fz3jUQ8sQG79r1gMsylSXWgNGat",
-	"ycgXdh5mljl4tYpFUsr9bfT+YY9Qf8YosQyATA1h6i4uU6A8gmlVCZoCNZSScsWQ658nfFoewjSAqQfu",
-	"fp4LSH4OypRxmvTgdWKmKtdVcXX8Cbfte1f0Tpi9FRuefI/YAw7Hk+0WlRYU1IzAV5fsLx8L2/DIQRfY",
-	"0c87jiYtzBJMXUkeVrFBfoUX8kWhvCcKbNFp11Zd5WqHmdo1Zu8NZU9y+doFJOyRqFY0tTpTIG2HESOY",
-	"ucvY5ftRs2Ta3jDp0CjpeG+zKGVl3GclBV8EvqKboVSCG5AtkUbtXtWKag1WLECtlbGqnxXcmftldfh7",
-	"YJe/8143q+CVhksktHtxgre2gwmOGEZXAZxdQIz3NMKQpTSBMKaShibQ9bp2+30Hkgx3O5CtAigMc8n0",
-	"2h65O4MZUonyMjf4ZS/Tl+9HjbZHAMocDlUwvfRdD6u2Ibyyy8EkHwzOQ0trf+K0N+HXNIxrbTvj26rW",
-	"37CtPQWsCAT2yQDTasKn9yeu/3viaKaA9xq5AUg/A/XTOWKkgGpIkCoNJsq7UJy6yGGznkU2lsVKP7HW",
-	"mWtHMD4XRaeEhhbFNtrPJwsBKWVcU8ZRmoCTG6BTPk9bMB3nM/surZxQ/SI7DQ9jllnt7uG1fXP9YWxV",
-	"ro0bVFszYxCpiZdD6wBFrPkiZhOeiIWj94vcIWbKObVtnJpoLuZA3aOd7UbjjwZuT7h/TaeCBgHemxut",
-	"snHc3W5VADMa3s1ZkqifehM+4eOYqfJZFjB3rr4DU1wi56BlrmPLVClVD4wWfhGQiggTFUy4dv+HNjUE",
-	"dqFEhDSxKnF9qCcKpMi1bYWZdFk8MqigkGF2YlOp6xiHMYZ3ymYfmiSwQG7MECOYS5Ea348kWyI3EY9p",
-	"K9HUWENv6XD4tBCp5hB+CHRDdHfCM1RlcptwhUZz1l+sWjBdonSXTJj+5XzFr+a9pUj800vrCiefCjZc",
-	"g9NZdMJC5AprZvr7aLxjlCJD7k6gJ+Si7yepvqGtxbRt2/uxpRetfiIBWRY3E3LaOx/0BragkCGnGSND",
-	"ct4b9M5dZIptfOnX1lH9r42L5ab/xSZd1f9quyQbM2GBet+bl7IGYRvjxS15YQ9udDWsVSgcZAugaAVM",
-	"eAEigyIB2Nxsbdq1SLwZF9HIIpKQSrluiylFsPL4hPGWIOUOqYx3tjG4QL3bxmy+ZvvcDtorkn7jLcwm",
-	"OEhPy3doh5f2j3wOEpZPtTa3Ww9uzgaD7t3mXejetm9B3H/g8fWmAQWPXmhUfwXZtZO9e5StXe22Zx2G",
-	"3wunqbYdSo32a++X7JTTw1O2nyJcDM4PT2q84bkYXByeUcd1F2cvD0/YfrhiVeVfoB2WqfmeoY5mrM/U",
-	"ccznW2OV1ZPhX1Db50stxxAQTRf2jXlbI+M2IFtebbtZSdK7bHS0tr70ZkYv9u6xPWLytv/8rl4s3f20",
-	"tUhjqLbKR98d9D+3ZtlPBfW2tfb+s/WrCcC3m2ODUrNi2CGCuL745rbLSdqk79hoOpfLWk8UxMIGYndT",
-	"aSZAmrGeO0P7wNAs6M98F++avCLmNtA/CJh6tZccLXazud38XwAAAP//",
+	"wxhTanbWTidKS8YXjsuMSpqi9ozS0HCldrm8QZ1LDoVywRMCs98ywRXaaEmG5O8c5bo6xf8p1qwzEuGc",
+	"5okmwzlNFAYFYzMhEqScbAJyf7IQJ3N2b85Yyxz9l8I0/JqbYNs0txkfXQFVSoSMaoxc0tAxQtMsKoU9",
+	"ZNhmuYzquJKtubeLN0xWLFcC/yBxTobkX/0qIfbdqOq/m33BUI+c+2I6wyjCaO8RFATlWXQ6hHLZ1lNw",
+	"3B57CNfFmpvSqztq/4uYARZZsIv+X7Tr3+36TfSeMH7Xwe4NWRd9u+W+obLf2gUNo0JRriORUrPxNr9X",
+	"9juoUGRoAoXPgPCjpBKTNXDECKOfGjqvgxkvjotdlTyNTQ9ElEI1VpuvaHTjWHBxm2vkeiuj9L8owWvw",
+	"0PxMUSm62PExSHOlIaU6jCGjWqPkMCF/fb48eUNP5pNJdPv17GLzw4SQUsOfaMIi5+ibrpZxLaWQTpqm",
+	"eu0AsDmkNJkLmVo3dOJtAvJGyBmLIuSPlfUyDFEp0OIOOUQCFXChIaZLBMqBhiFmxo/s6VYSVtt+QwGN",
+	"mzo+EhreKcAlyrW3KzMmMpQONTi2rG3+IfQbkfPo0fJXhDZGJGIBK+q0MLcLl0KXW31DmenB7TcBGQvx",
+	"O+Vrb9XqsaKOhYCU8nVhPyqALEGqEFQiVmCAeyXsDdX4lqVMX9+H1oG/9UmHNElQAlMgqTZRLmXaJott",
+	"EHNSopi2TT11v4Z37M4fOc11LCT7Bx9tGyO+NJ5sza3wkUpDjR2+ixswBSlTivFFUHl/AHifmcxjkFjO",
+	"77g5Nisw3mcYaozcFo+W2UQ4moBCuUQJaBcrhf5gv3oh/s8yX/I1CIs00ZMUS7bf13eTzwdLDXODSsFo",
+	"KkGou/RvYgZmYlCX9t9Xi+OuFpbdDKVmLsPu4N9ukCcgWFjmQxN2Tr20NnbUZmUd5ajNRnZWS9Wk+8Yl",
+	"MO06wVnItmmPHWp9osCMB6DyMAaqoGZIvcoxCzhUL8UcJfg7N61eZekuQa3msi3GnzHVcMd45LChB7Vi",
+	"xVWBy40UyPOUDD9vGbgvnQi5oJz9477etohc96ajhK7b+FaRp7vwOyWfB1VAQy0klHOsEmTO60rwYtOM",
+	"jX3KmSdiRUz0XLLQwDC1VhrTVl3U60zHyFCPM93OsLhWrYS8UyD4/nOMqIpngsrI/tZU05kt9uDSpKea",
+	"XFxonAlxV367wZBl2C7oVi1sl2nkhXbLgq51I5PN53mSrE0K5UIbxk1ypSY4RlTjiWYpkvY9q4j74IYG",
+	"xP1tSY9avRamH1xeObruaxeB/UgH+eCmmcSsmU62EXOVXv2GwtoUaSsKlrBkW6x1KRXyCCOHBRy+mVOW",
+	"OCmbGajEK21B085/osATtQbJ/SG3mG0oWqZuuog6KlJPixvVDYSqOxMBBERiV0YDkGc0vPsok92lPt68",
+	"dQg6glXdLpBHqmEUuWQkICm9f4t8oWODK84uWhRSNBu2N7qMIhMg0cDfZM9mTGNqp5a72tUO7+vrDTvM",
+	"+A9USrq2zPGWQs+1C0cWLrMUQVK+wAAYh5QlCSvqlYpxH6swE2Hc9BiRu0DkN3TVTrPjnCW4V/F+V0Nj",
+	"Do+lmZD6UVpfUI0run5Esv1/zM9PFGgqF6hbctTh1Ewlcn0ct66y1eqdLiuApQgMGvrtw7s/QOO97u2J",
+	"erLFEW2U/X7GozHNEqrxtbl/3bfsP/YEEDoKe3+pAYHHxJx3VQduf9DJpIjysC2iPhrThyJNmW4pzAUk",
+	"lEh9c7WD1gwwGBtgoK6YRIOS1q2rOhM4RNToQrY4sap7sWpV0G5Y6+rWjfjVLKpeFYzdvLWoE5G+ynmU",
+	"4CeUirmL+W5wNjjpgMQuVXbUNRevY2PxqrZUrS4sMRXLzotJzISPlW1oVAvZeSl1x7IMoyuqccTf5DqX",
+	"ePzMsRDvkmN3tEZVLyZ2n+vLRGbr4yb+IWyl+FJryWa5RtVx+rKsL1tMZaeVxnoUvPvUXKkt95aN+A6s",
+	"dQpU9dZw0y2LEQhFzjXK0kd9WNzCR/XHG1v+ze0rjbm9mkAkOIISMKeyYwCvwHJz3TcS8cQG7Nr3gskw",
+	"lybVgdKYtSYjX9h5mFnm4NUqFkkp97fR+4c9Qv0Zo8QyADI1hKm7uEyB8gimVSVoCtRQSsoVQ65/nvBp",
+	"eQjTAKYeuPt5LiD5OShTxmnSg9eJmapcV8XV8SfcNv1d0Tth9lZsePKdZQ84HE+2W1RaUFAzAl9dsr98",
+	"LGzDIwddYEc/7ziatDBLMHUleVjFBvkVXsgXhfKeKLBFp11bdZWrHWZq15i9N5Q9yeVrF5CwR6Ja0dTq",
+	"TIG0PUeMYOYuY5fvR82SaXvDpEOjpOO9zaKUlXGflRR8EfiKboZSCW5AtkQatXtVK6o1WLEAtVbGqn5W",
+	"cGful9Xh74Fd/s573ayCew37zM58ydzcewzdKxHZyFmipN1LFby13U1wC8HoKoCzC4jxnkYYspQmEMZU",
+	"0tAEwV7X1wK+O0mGu93JVuEUhrlkem3NwZ3PDKlEeZkbbLOX6cv3o0ZLJABlDo4qmF76johV6RBe2eVg",
+	"kg8G56GltT9x2pvwaxrGtZae8XtV633Ytp8CVgQJ++SAaTXh0/sT1xs+cTRTwHuN3ICnn4H66RwxUkA1",
+	"JEiVBpMBXJhOXVSxGdGiHstipZ9Y68y1Khifi6KLQkOLcBut6ZOFgJQyrinjKE0wyg0IKh+8LZiO85l9",
+	"6VZOqH6RnWaIMdmsdi/x2r65/jC2KtfGRaqtmTGI1MTSoXWOIg59EbMJT8TC0ftF7hAz5RzeNlVNpBdz",
+	"oO4Z0HYT8kcDxSfcv89TQYMA781tV9kY726+KoAZDe/mLEnUT70Jn/BxzFT50AuYO1ffnSkumHPQMtex",
+	"ZaqUqgdGC78ISEWEiQomXLv/Q5s2ArtQIkKaWJW4HtUTBVLk2rbJTCotHiBUMMkwO7Fp1nWTwxjDO2Uz",
+	"E00SWCA3ZogRzKVITVyIJFsiN9GQaSvR1FhDb+kw+rQQqeYQfgh0Q3R3wjNUZeKbcIVGc9ZfrFowXaJ0",
+	"F1CY/uV8xa/mvaUABdNL6wonnwo2XPPTWXTCQuQKa2b6+2i8Y5QiQ+5OoCfkou8nqb6hrcW7bdv7saVP",
+	"rX4iAVkWtxZy2jsf9Aa22JAhpxkjQ3LeG/TOXWSKbXzp19ZR/a+NS+em/8UmZNX/ajsoGzNhgXrfC5my",
+	"PmGb5sUNemEPbnQ1rFUvHJwLoGgTTHgBMIMiOdi8bW3atU+KV20usl+JsAU41U4/MgTbujYfe860bRQw",
+	"d6ETmrG6Er6IWSIW/X8ZOZ3qZNWXXKDebYE23899bgf8FUm/8Y5mExykp+U7t8NL+wdCBwnLp2Cb263H",
+	"OmeDQfdO9S7sb9u3IO4/8Nx704CRRy80qr+77NoF3z3K1o5425MQw++F01TbDqVG+7W3T3bK6eEp288Y",
+	"Lgbnhyc13v9cDC4Oz6hjwouzl4cnbD96sary79kOy9R8C1FHO9Zn6jjn862xyuqR8i+o7dOnlmMIiKYL",
+	"+6q9rQly6/FgijoWkVupwIgmU7FwCz+XHr2FaGwDLUl6l40m2taX3syo0153tkcMHPCf39Xrs7ufthZp",
+	"DNVW+egbkv7n1iz7qaDelq73H61fTby73Rwby5pFyg6Bx7XiN7ddDMBiCcdGW5x/oiAW9m7qLkfNWE8z",
+	"Vgv1Ns55U9mF0SZdibnFpA/isF7t8UiLuW1uN/8bAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

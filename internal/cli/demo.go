@@ -30,7 +30,7 @@ const (
 func (a *app) demoCmd() *cobra.Command {
 	var (
 		duration time.Duration
-		outcome  = outcomeFlag(losant.StatusCompleted)
+		outcome  = outcomeFlag(losant.ApplicationJobLogStatusCompleted)
 		output   = outputTable
 	)
 	cmd := &cobra.Command{
@@ -168,7 +168,7 @@ func (o *outcomeFlag) Type() string   { return "status" }
 // Set accepts completed, errored or failed.
 func (o *outcomeFlag) Set(v string) error {
 	switch s := losant.ApplicationJobLogStatus(v); s {
-	case losant.StatusCompleted, losant.StatusErrored, losant.StatusFailed:
+	case losant.ApplicationJobLogStatusCompleted, losant.ApplicationJobLogStatusErrored, losant.ApplicationJobLogStatusFailed:
 		*o = outcomeFlag(s)
 		return nil
 	}

@@ -22,7 +22,7 @@ func TestExitCode(t *testing.T) {
 		{"cobra's parse error", errors.New("unknown flag: --x"), ExitUsage},
 		{"usage", run(usagef("bad")), ExitUsage},
 		{"invalid argument", run(fmt.Errorf("wrapped: %w", &losant.InvalidArgumentError{Name: "jobId", Reason: "no"})), ExitUsage},
-		{"job failed", run(&losant.JobFailedError{Status: losant.StatusFailed}), ExitJobFailed},
+		{"job failed", run(&losant.JobFailedError{Status: losant.ApplicationJobLogStatusFailed}), ExitJobFailed},
 		{"API error", run(&losant.APIError{StatusCode: 404}), ExitFailure},
 		{"timeout", run(context.DeadlineExceeded), ExitFailure},
 	}

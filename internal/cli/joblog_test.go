@@ -224,7 +224,7 @@ func TestJoblogGetTable(t *testing.T) {
 		"Completed at": "2025-06-10T04:01:00.500Z",
 		"Duration":     "59.5s",
 		// A server's control characters never reach the terminal.
-		"Error": "ValidationError: row 7 has  [31mno timestamp",
+		"Error": "ValidationError: row 7 has [31mno timestamp",
 	} {
 		if rows[key] != want {
 			t.Errorf("row %q = %q, want %q\n%s", key, rows[key], want, r.stdout)

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/losant-go/losant-go/api"
-	"github.com/losant-go/losant-go/generated"
+	losant "github.com/losant-go/losant-go"
 )
 
 // The example job log openapi.yaml ships, which ExampleStore serves.
@@ -109,7 +109,7 @@ func TestJoblogGetLocalAPI(t *testing.T) {
 func TestJoblogWaitSimulated(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		outcome  generated.ApplicationJobLogStatus
+		outcome  losant.ApplicationJobLogStatus
 		code     int
 		lastLine string
 	}{

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
 
 	losant "github.com/losant-go/losant-go"
+	"github.com/losant-go/losant-go/internal/text"
 )
 
 // outputFormat is the value of -o: how a job log is printed on stdout.
@@ -79,54 +79,48 @@ func writeTable(w io.Writer, log *losant.ApplicationJobLog) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(key, value string) {
 		if value != "" {
-			fmt.Fprintf(tw, "%s\t%s\n", key, oneLine(value))
+			fmt.Fprintf(tw, "%s\t%s\n", key, text.SingleLine(value))
 		}
 	}
-	row("ID", str(log.ID))
-	row("Name", str(log.Name))
-	row("Application", str(log.ApplicationID))
-	row("Job", str(log.JobID))
-	row("Job execution", str(log.JobExecutionID))
-	row("Status", str(log.Status))
+	row("ID", log.GetID())
+	row("Name", log.GetName())
+	row("Application", log.GetApplicationID())
+	row("Job", log.GetJobID())
+	row("Job execution", log.GetJobExecutionID())
+	row("Status", string(log.GetStatus()))
 	if p := log.Progress; p != nil {
 		row("Progress", progressCounts(p))
-		row("Progress step", str(p.Status))
+		row("Progress step", p.GetStatus())
 	}
-	row("Queued at", timeStr(log.RunQueuedAt))
-	row("Started at", timeStr(log.RunStartedAt))
-	row("Completed at", timeStr(log.RunCompletedAt))
+	row("Queued at", timeStr(log.GetRunQueuedAt()))
+	row("Started at", timeStr(log.GetRunStartedAt()))
+	row("Completed at", timeStr(log.GetRunCompletedAt()))
 	if log.RunStartedAt != nil && log.RunCompletedAt != nil {
-		row("Duration", log.RunCompletedAt.Sub(*log.RunStartedAt).String())
+		row("Duration", log.GetRunCompletedAt().Sub(log.GetRunStartedAt()).String())
 	}
 	if e := log.Error; e != nil {
-		row("Error", strings.TrimPrefix(str(e.Name)+": "+str(e.Message), ": "))
+		row("Error", strings.TrimPrefix(e.GetName()+": "+e.GetMessage(), ": "))
 	}
-	row("Requested by", typedID(str(log.RequestedByType), str(log.RequestedByID)))
-	row("Owner", typedID(str(log.OwnerType), str(log.OwnerID)))
-	row("Resource", typedID(str(log.ResourceType), str(log.ResourceID)))
+	row("Requested by", typedID(string(log.GetRequestedByType()), log.GetRequestedByID()))
+	row("Owner", typedID(string(log.GetOwnerType()), log.GetOwnerID()))
+	row("Resource", typedID(string(log.GetResourceType()), log.GetResourceID()))
 	if in := log.Input; in != nil {
 		row("Input start", msTime(in.Start))
 		row("Input end", msTime(in.End))
-		row("Input file", str(in.FileURL))
-		row("Input query", str(in.Query))
-		if in.Emails != nil {
-			row("Input emails", strings.Join(*in.Emails, ", "))
-		}
-		row("Input callback", str(in.CallbackURL))
+		row("Input file", in.GetFileURL())
+		row("Input query", in.GetQuery())
+		row("Input emails", strings.Join(in.GetEmails(), ", "))
+		row("Input callback", in.GetCallbackURL())
 	}
 	if out := log.Output; out != nil {
 		row("Output counters", outputCounters(out))
-		row("Output repository", str(out.RepoURL))
-		row("Output commit", str(out.Commit))
-		if out.DownloadURLs != nil {
-			for i, u := range *out.DownloadURLs {
-				row(fmt.Sprintf("Download %d", i+1), u)
-			}
+		row("Output repository", out.GetRepoURL())
+		row("Output commit", out.GetCommit())
+		for i, u := range out.GetDownloadURLs() {
+			row(fmt.Sprintf("Download %d", i+1), u)
 		}
-		if out.ValidationErrors != nil {
-			for i, v := range *out.ValidationErrors {
-				row(fmt.Sprintf("Validation error %d", i+1), validationError(v))
-			}
+		for i, v := range out.GetValidationErrors() {
+			row(fmt.Sprintf("Validation error %d", i+1), validationError(&v))
 		}
 	}
 	return tw.Flush()
@@ -177,22 +171,14 @@ func outputCounters(o *losant.ApplicationJobLogOutput) string {
 	return strings.Join(parts, ", ")
 }
 
-func validationError(v losant.ApplicationJobLogValidationError) string {
+func validationError(v *losant.ApplicationJobLogValidationError) string {
 	var parts []string
-	for _, p := range []*string{v.Type, v.Name, v.ID, v.Message} {
-		if s := str(p); s != "" {
+	for _, s := range []string{v.GetType(), v.GetName(), v.GetID(), v.GetMessage()} {
+		if s != "" {
 			parts = append(parts, s)
 		}
 	}
 	return strings.Join(parts, ": ")
-}
-
-// str dereferences a string-like pointer, "" for nil.
-func str[T ~string](p *T) string {
-	if p == nil {
-		return ""
-	}
-	return string(*p)
 }
 
 // num prints a counter without a fraction when it has none.
@@ -203,11 +189,13 @@ func num(p *float64) string {
 	return strconv.FormatFloat(*p, 'f', -1, 64)
 }
 
-func timeStr(t *time.Time) string {
-	if t == nil {
+// timeStr prints a timestamp, or "" for the zero time a getter gives for
+// an absent one.
+func timeStr(t time.Time) string {
+	if t.IsZero() {
 		return ""
 	}
-	return formatTime(*t)
+	return formatTime(t)
 }
 
 // msTime prints milliseconds since the epoch as a timestamp.
@@ -220,18 +208,6 @@ func msTime(ms *float64) string {
 
 func typedID(kind, id string) string {
 	return strings.TrimSpace(kind + " " + id)
-}
-
-// oneLine keeps a value from breaking the table or the terminal: control
-// characters (newlines, tabs, escape sequences a server might send) become
-// spaces.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
 }
 
 // writeRawJSON prints one JSON object as it arrived, indented, on its own

@@ -7,6 +7,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	losant "github.com/losant-go/losant-go"
+	"github.com/losant-go/losant-go/internal/text"
 )
 
 // progress shows a waited job's progress on stderr.
@@ -29,7 +30,7 @@ func (a *app) newProgress() progress {
 // progressLine describes where a job is, as in
 // "inProgress 40/100 (40%) - Archiving devices".
 func progressLine(log *losant.ApplicationJobLog) string {
-	s := str(log.Status)
+	s := string(log.GetStatus())
 	if s == "" {
 		s = "unknown"
 	}
@@ -37,8 +38,8 @@ func progressLine(log *losant.ApplicationJobLog) string {
 		if c := progressCounts(p); c != "" {
 			s += " " + c
 		}
-		if step := str(p.Status); step != "" {
-			s += " - " + oneLine(step)
+		if step := p.GetStatus(); step != "" {
+			s += " - " + text.SingleLine(step)
 		}
 	}
 	return s
@@ -73,7 +74,7 @@ func (p *barProgress) update(log *losant.ApplicationJobLog) {
 	if p.ended {
 		return
 	}
-	status := str(log.Status)
+	status := string(log.GetStatus())
 	desc := fmt.Sprintf("%-10s", status)
 	total, completed := int64(-1), int64(0)
 	if pr := log.Progress; pr != nil {
@@ -109,11 +110,11 @@ func (p *barProgress) update(log *losant.ApplicationJobLog) {
 		p.bar.Describe(desc)
 	}
 	_ = p.bar.Set64(completed)
-	if log.Status == nil || !losant.TerminalStatus(*log.Status) {
+	if !log.Finished() {
 		return
 	}
 	p.ended = true
-	if *log.Status == losant.StatusCompleted {
+	if log.GetStatus() == losant.ApplicationJobLogStatusCompleted {
 		_ = p.bar.Finish() // draws the full bar, then the newline
 		return
 	}

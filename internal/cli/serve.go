@@ -23,7 +23,7 @@ func (a *app) serveCmd() *cobra.Command {
 		listen, data string
 		tokens       []string
 		simulate     time.Duration
-		outcome      = outcomeFlag(losant.StatusCompleted)
+		outcome      = outcomeFlag(losant.ApplicationJobLogStatusCompleted)
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--data FILE] [--token TOKEN[=SCOPE,SCOPE...]]...",
