@@ -5,6 +5,8 @@ import (
 	"crypto/x509"
 	"net/http"
 	"time"
+
+	"github.com/losant-go/losant-go/internal/ops"
 )
 
 // ObserveWaits makes c record every retry wait it starts into waits (the
@@ -22,4 +24,27 @@ func ObserveWaits(c *Client, waits chan<- time.Duration) {
 // reach an httptest TLS server through the SDK's own transport settings.
 func TrustForTest(c *Client, pool *x509.CertPool) {
 	c.hc.Transport.(*http.Transport).TLSClientConfig.RootCAs = pool
+}
+
+// FakeSleep makes every wait of c (retry backoffs and Wait's polls) return
+// at once, after recording its length with record; a wait whose context
+// has ended returns the context's error, as the real one does.
+func FakeSleep(c *Client, record func(time.Duration)) {
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		record(d)
+		return ctx.Err()
+	}
+}
+
+// PostForTest sends a POST to /applications/{applicationId}/jobLogs
+// through the shared request path, as a generated method of a
+// non-idempotent operation would, and returns the body it decoded.
+func PostForTest(ctx context.Context, c *Client, applicationID string, opts ...RequestOption) ([]byte, error) {
+	op := &ops.Operation{
+		ID: "testPost", Method: http.MethodPost, Path: "/applications/{applicationId}/jobLogs",
+		PathParams: ops.GetApplicationJobLog.PathParams[:1],
+	}
+	var out rawObject
+	err := c.do(ctx, op, []string{applicationID}, nil, &out, opts)
+	return out, err
 }

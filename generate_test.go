@@ -9,45 +9,62 @@ import (
 	"testing"
 )
 
-// TestGeneratedCodeIsFresh regenerates generated/ from openapi.yaml with the
-// pinned oapi-codegen, into a scratch file, and fails when the committed
-// code differs: run `go generate ./...` and commit the result.
+// TestGeneratedCodeIsFresh regenerates everything gen.go generates from
+// openapi.yaml, into a scratch directory, and fails when a committed file
+// differs: run `go generate ./...` and commit the result.
 func TestGeneratedCodeIsFresh(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds oapi-codegen; skipped with -short")
+		t.Skip("builds the generators; skipped with -short")
 	}
+	scratch := t.TempDir()
 	cfg, err := os.ReadFile("oapi-codegen.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	const committed = "generated/losant.gen.go"
-	if !bytes.Contains(cfg, []byte("output: "+committed)) {
-		t.Fatalf("oapi-codegen.yaml no longer writes %s; update this test", committed)
+	const server = "generated/losant.gen.go"
+	if !bytes.Contains(cfg, []byte("output: "+server)) {
+		t.Fatalf("oapi-codegen.yaml no longer writes %s; update this test", server)
 	}
-	scratch := filepath.Join(t.TempDir(), "losant.gen.go")
-	tmpCfg := filepath.Join(t.TempDir(), "cfg.yaml")
-	if err := os.WriteFile(tmpCfg, bytes.Replace(cfg, []byte("output: "+committed), []byte("output: "+scratch), 1), 0o600); err != nil {
+	tmpCfg := filepath.Join(scratch, "cfg.yaml")
+	serverOut := filepath.Join(scratch, "losant.gen.go")
+	if err := os.WriteFile(tmpCfg, bytes.Replace(cfg, []byte("output: "+server), []byte("output: "+serverOut), 1), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("go", "tool", "oapi-codegen", "-config", tmpCfg, "openapi.yaml")
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "tool", "oapi-codegen", "-config", tmpCfg, "openapi.yaml").CombinedOutput(); err != nil {
 		t.Fatalf("oapi-codegen: %v\n%s", err, out)
 	}
-	want, err := os.ReadFile(scratch)
-	if err != nil {
+	sdkRoot := filepath.Join(scratch, "sdk")
+	if err := os.MkdirAll(filepath.Join(sdkRoot, "internal", "ops"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile(committed)
-	if err != nil {
-		t.Fatal(err)
+	if out, err := exec.Command("go", "run", "./internal/sdkgen", "-spec", "openapi.yaml", "-root", sdkRoot).CombinedOutput(); err != nil {
+		t.Fatalf("sdkgen: %v\n%s", err, out)
 	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := range min(len(gl), len(wl)) {
-			if gl[i] != wl[i] {
-				t.Fatalf("%s is stale (first difference at line %d: have %q, want %q): run `go generate ./...` and commit", committed, i+1, gl[i], wl[i])
+	for committed, fresh := range map[string]string{
+		server:                    serverOut,
+		"models.gen.go":           filepath.Join(sdkRoot, "models.gen.go"),
+		"operations.gen.go":       filepath.Join(sdkRoot, "operations.gen.go"),
+		"internal/ops/ops.gen.go": filepath.Join(sdkRoot, "internal", "ops", "ops.gen.go"),
+	} {
+		want, err := os.ReadFile(fresh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(committed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+			for i := range min(len(gl), len(wl)) {
+				if gl[i] != wl[i] {
+					t.Errorf("%s is stale (first difference at line %d: have %q, want %q): run `go generate ./...` and commit", committed, i+1, gl[i], wl[i])
+					break
+				}
+			}
+			if len(gl) != len(wl) {
+				t.Errorf("%s is stale (%d lines, want %d): run `go generate ./...` and commit", committed, len(gl), len(wl))
 			}
 		}
-		t.Fatalf("%s is stale (%d lines, want %d): run `go generate ./...` and commit", committed, len(gl), len(wl))
 	}
 }

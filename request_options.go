@@ -18,6 +18,8 @@ import (
 // sent.
 type RequestOption interface {
 	applyRequest(*callSettings) error
+	// Every RequestOption is a WaitOption, applied to each poll.
+	WaitOption
 }
 
 // A SharedOption works both ways: given to NewClient it sets the default of

@@ -25,6 +25,15 @@ func progressBody(status string, done int) string {
 	return fmt.Sprintf(`{"id":%q,"status":%q,"progress":{"completed":%d,"total":100}}`, jobID, status, done)
 }
 
+// waitCtx bounds a Wait test: a broken terminal-status check makes Wait
+// poll forever, and the test then fails at this deadline instead of
+// hanging the suite.
+func waitCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 var fastPolls = []losant.WaitOption{losant.WithPollInterval(time.Millisecond), losant.WithMaxPollInterval(4 * time.Millisecond)}
 
 func TestWaitUntilCompleted(t *testing.T) {
@@ -35,7 +44,7 @@ func TestWaitUntilCompleted(t *testing.T) {
 	opts := append(fastPolls, losant.WithProgress(func(l *losant.ApplicationJobLog) {
 		seen = append(seen, fmt.Sprintf("%s %v", *l.Status, *l.Progress.Completed))
 	}))
-	log, err := f.client.ApplicationJobLog.Wait(context.Background(), appID, jobID, opts...)
+	log, err := f.client.ApplicationJobLog.Wait(waitCtx(t), appID, jobID, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +72,7 @@ func TestWaitReportsFailedJobs(t *testing.T) {
 		t.Run(tt.status, func(t *testing.T) {
 			final := fmt.Sprintf(`{"status":%q,"error":%s}`, tt.status, tt.errJSON)
 			f := newFixture(t, sequence(progressBody("inProgress", 5), final))
-			log, err := f.client.ApplicationJobLog.Wait(context.Background(), appID, jobID, fastPolls...)
+			log, err := f.client.ApplicationJobLog.Wait(waitCtx(t), appID, jobID, fastPolls...)
 			if log == nil || string(*log.Status) != tt.status {
 				t.Fatalf("want the final log with status %s, got %+v", tt.status, log)
 			}
@@ -96,7 +105,7 @@ func TestWaitStopsAtTheContextDeadline(t *testing.T) {
 
 func TestWaitEndsOnAPIErrors(t *testing.T) {
 	f := newFixture(t, respond(http.StatusNotFound, `{"type":"NotFound","message":"Application job log was not found"}`))
-	log, err := f.client.ApplicationJobLog.Wait(context.Background(), appID, jobID, fastPolls...)
+	log, err := f.client.ApplicationJobLog.Wait(waitCtx(t), appID, jobID, fastPolls...)
 	if log != nil || !errors.Is(err, losant.ErrNotFound) {
 		t.Errorf("got (%v, %v), want (nil, ErrNotFound)", log, err)
 	}
@@ -106,15 +115,15 @@ func TestWaitRefusesBadArguments(t *testing.T) {
 	f := newFixture(t, respond(http.StatusOK, `{}`))
 	for name, call := range map[string]func() error{
 		"zero interval": func() error {
-			_, err := f.client.ApplicationJobLog.Wait(context.Background(), appID, jobID, losant.WithPollInterval(0))
+			_, err := f.client.ApplicationJobLog.Wait(waitCtx(t), appID, jobID, losant.WithPollInterval(0))
 			return err
 		},
 		"max below interval": func() error {
-			_, err := f.client.ApplicationJobLog.Wait(context.Background(), appID, jobID, losant.WithPollInterval(time.Second), losant.WithMaxPollInterval(time.Millisecond))
+			_, err := f.client.ApplicationJobLog.Wait(waitCtx(t), appID, jobID, losant.WithPollInterval(time.Second), losant.WithMaxPollInterval(time.Millisecond))
 			return err
 		},
 		"bad job ID": func() error {
-			_, err := f.client.ApplicationJobLog.Wait(context.Background(), appID, "nope", fastPolls...)
+			_, err := f.client.ApplicationJobLog.Wait(waitCtx(t), appID, "nope", fastPolls...)
 			return err
 		},
 	} {
@@ -124,5 +133,57 @@ func TestWaitRefusesBadArguments(t *testing.T) {
 	}
 	if n := f.requests.Load(); n != 0 {
 		t.Errorf("bad arguments sent %d requests", n)
+	}
+}
+
+// TestWaitPollSchedule observes every wait between polls: the first is the
+// poll interval, each next one is 1.5 times longer, and none passes the
+// maximum. Nothing sleeps, so nothing is timed.
+func TestWaitPollSchedule(t *testing.T) {
+	bodies := make([]string, 0, 9)
+	for i := range 8 {
+		bodies = append(bodies, progressBody("inProgress", i))
+	}
+	f := newFixture(t, sequence(append(bodies, progressBody("completed", 100))...))
+	var waits []time.Duration
+	losant.FakeSleep(f.client, func(d time.Duration) { waits = append(waits, d) })
+	_, err := f.client.ApplicationJobLog.Wait(waitCtx(t), appID, jobID,
+		losant.WithPollInterval(time.Second), losant.WithMaxPollInterval(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Duration{
+		time.Second, 1500 * time.Millisecond, 2250 * time.Millisecond, 3375 * time.Millisecond,
+		5 * time.Second, 5 * time.Second, 5 * time.Second, 5 * time.Second,
+	}
+	if fmt.Sprint(waits) != fmt.Sprint(want) {
+		t.Errorf("waits between polls %v, want %v", waits, want)
+	}
+	if n := f.requests.Load(); n != 9 {
+		t.Errorf("%d polls, want 9", n)
+	}
+}
+
+// TestWaitAppliesRequestOptionsToEveryPoll: a RequestOption given to Wait
+// reaches every poll.
+func TestWaitAppliesRequestOptionsToEveryPoll(t *testing.T) {
+	var tagged atomic.Int64
+	seq := sequence(progressBody("inProgress", 1), progressBody("inProgress", 2), progressBody("completed", 100))
+	f := newFixture(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Trace") == "wait-1" {
+			tagged.Add(1)
+		}
+		seq(w, r)
+	})
+	losant.FakeSleep(f.client, func(time.Duration) {})
+	var resp losant.Response
+	if _, err := f.client.ApplicationJobLog.Wait(waitCtx(t), appID, jobID, losant.WithHeader("X-Trace", "wait-1"), losant.WithResponseInto(&resp)); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.requests.Load(); tagged.Load() != n || n < 2 {
+		t.Errorf("%d of %d polls carried the header", tagged.Load(), n)
+	}
+	if resp.StatusCode != http.StatusOK || resp.Attempts != 1 {
+		t.Errorf("response of the last poll = %+v", resp)
 	}
 }

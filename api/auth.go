@@ -8,7 +8,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
-	"github.com/losant-go/losant-go/internal/spec"
+	"github.com/losant-go/losant-go/internal/ops"
 )
 
 // authenticator checks bearer tokens for kin-openapi, which calls it for
@@ -66,11 +66,11 @@ func (a *authenticator) authenticate(_ context.Context, in *openapi3filter.Authe
 	if len(granted) == 0 {
 		return nil // full access
 	}
-	// The scopes internal/spec read from x-losant-scopes once, for the
+	// The scopes internal/sdkgen generated from x-losant-scopes, for the
 	// operation kin-openapi matched.
-	op, err := spec.Op(in.RequestValidationInput.Route.Operation.OperationID)
-	if err != nil {
-		return err
+	op := ops.ByID(in.RequestValidationInput.Route.Operation.OperationID)
+	if op == nil {
+		return fmt.Errorf("api: operation %q is not in internal/ops: run go generate", in.RequestValidationInput.Route.Operation.OperationID)
 	}
 	accepted := op.Scopes
 	if len(accepted) == 0 {

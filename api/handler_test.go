@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/losant-go/losant-go/api"
+	"github.com/losant-go/losant-go/internal/ops"
 	"github.com/losant-go/losant-go/internal/spec"
 )
 
@@ -121,10 +122,7 @@ func TestHandler(t *testing.T) {
 // openapi.yaml, one at a time: each one alone must be enough.
 func TestScopesFromSpec(t *testing.T) {
 	t.Parallel()
-	op, err := spec.Op("getApplicationJobLog")
-	if err != nil {
-		t.Fatal(err)
-	}
+	op := ops.GetApplicationJobLog
 	if len(op.Scopes) == 0 || slices.Contains(op.Scopes, otherScope) {
 		t.Fatalf("x-losant-scopes = %v: want a list without %s", op.Scopes, otherScope)
 	}

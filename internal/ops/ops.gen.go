@@ -2,16 +2,22 @@
 
 package ops
 
-import "regexp"
-
 // AcceptVersion is the Accept-Version header clients send: the semver range
 // "^" + openapi.yaml's info.version.
 const AcceptVersion = "^1.30.0"
 
-// The patterns of path parameters, compiled once.
-var (
-	pattern1 = regexp.MustCompile("^[A-Fa-f\\d]{24}$")
-)
+// pattern1 reports whether s matches ^[A-Fa-f\d]{24}$.
+func pattern1(s string) bool {
+	if len(s) != 24 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'A' <= c && c <= 'F' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // GetApplicationJobLog is GET /applications/{applicationId}/jobLogs/{jobId}: Get an application job log.
 var GetApplicationJobLog = &Operation{
@@ -19,8 +25,8 @@ var GetApplicationJobLog = &Operation{
 	Method: "GET",
 	Path:   "/applications/{applicationId}/jobLogs/{jobId}",
 	PathParams: []PathParam{
-		{Name: "applicationId", Pattern: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
-		{Name: "jobId", Pattern: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
+		{Name: "applicationId", Pattern: "^[A-Fa-f\\d]{24}$", Match: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
+		{Name: "jobId", Pattern: "^[A-Fa-f\\d]{24}$", Match: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
 	},
 	DefaultQuery: "_actions=false&_embedded=true&_links=true",
 	Scopes: []string{

@@ -30,6 +30,8 @@ type apiModel struct {
 	Services      []*serviceModel
 	Ops           []*opModel
 	Patterns      []patternModel
+	// NeedRegexp: some pattern has no generated matcher.
+	NeedRegexp bool
 }
 
 type serviceModel struct {
@@ -57,7 +59,13 @@ type pathParamModel struct {
 	Name, Arg, Pattern, PatternVar, Rule string
 }
 
-type patternModel struct{ Var, Pattern string }
+// patternModel is a path parameter's pattern and the Go matcher the
+// generator wrote for it (Func: a loop over bytes for ^[class]{m,n}$
+// patterns, so the SDK links no regexp engine; Regexp: the fallback).
+type patternModel struct {
+	Var, Pattern string
+	Func         string // the body of a func(s string) bool, or ""
+}
 
 type queryParamModel struct {
 	Name, Field, GoType, Doc string
@@ -113,7 +121,8 @@ func readAPI(doc *openapi3.T) (*apiModel, error) {
 	}
 	sort.Slice(m.Services, func(i, j int) bool { return m.Services[i].Name < m.Services[j].Name })
 	for p, v := range patterns {
-		m.Patterns = append(m.Patterns, patternModel{Var: v, Pattern: p})
+		m.Patterns = append(m.Patterns, patternModel{Var: v, Pattern: p, Func: matcher(p)})
+		m.NeedRegexp = m.NeedRegexp || matcher(p) == ""
 	}
 	sort.Slice(m.Patterns, func(i, j int) bool { return m.Patterns[i].Var < m.Patterns[j].Var })
 	return m, nil
