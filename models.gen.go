@@ -103,6 +103,36 @@ func (e ApplicationJobLogInputOwnerType) Valid() bool {
 	}
 }
 
+// Defines values for ApplicationJobLogSortField.
+const (
+	ApplicationJobLogSortFieldName           ApplicationJobLogSortField = "name"
+	ApplicationJobLogSortFieldResourceType   ApplicationJobLogSortField = "resourceType"
+	ApplicationJobLogSortFieldRunCompletedAt ApplicationJobLogSortField = "runCompletedAt"
+	ApplicationJobLogSortFieldRunQueuedAt    ApplicationJobLogSortField = "runQueuedAt"
+	ApplicationJobLogSortFieldRunStartedAt   ApplicationJobLogSortField = "runStartedAt"
+	ApplicationJobLogSortFieldStatus         ApplicationJobLogSortField = "status"
+)
+
+// Valid indicates whether the value is a known member of the ApplicationJobLogSortField enum.
+func (e ApplicationJobLogSortField) Valid() bool {
+	switch e {
+	case ApplicationJobLogSortFieldName:
+		return true
+	case ApplicationJobLogSortFieldResourceType:
+		return true
+	case ApplicationJobLogSortFieldRunCompletedAt:
+		return true
+	case ApplicationJobLogSortFieldRunQueuedAt:
+		return true
+	case ApplicationJobLogSortFieldRunStartedAt:
+		return true
+	case ApplicationJobLogSortFieldStatus:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ApplicationJobLogStatus.
 const (
 	ApplicationJobLogStatusCompleted  ApplicationJobLogStatus = "completed"
@@ -124,6 +154,51 @@ func (e ApplicationJobLogStatus) Valid() bool {
 	case ApplicationJobLogStatusInProgress:
 		return true
 	case ApplicationJobLogStatusQueued:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplicationJobLogsSortDirection.
+const (
+	ApplicationJobLogsSortDirectionASC   ApplicationJobLogsSortDirection = "ASC"
+	ApplicationJobLogsSortDirectionAsc   ApplicationJobLogsSortDirection = "asc"
+	ApplicationJobLogsSortDirectionDESC  ApplicationJobLogsSortDirection = "DESC"
+	ApplicationJobLogsSortDirectionDesc  ApplicationJobLogsSortDirection = "desc"
+	ApplicationJobLogsSortDirectionEmpty ApplicationJobLogsSortDirection = ""
+)
+
+// Valid indicates whether the value is a known member of the ApplicationJobLogsSortDirection enum.
+func (e ApplicationJobLogsSortDirection) Valid() bool {
+	switch e {
+	case ApplicationJobLogsSortDirectionASC:
+		return true
+	case ApplicationJobLogsSortDirectionAsc:
+		return true
+	case ApplicationJobLogsSortDirectionDESC:
+		return true
+	case ApplicationJobLogsSortDirectionDesc:
+		return true
+	case ApplicationJobLogsSortDirectionEmpty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SortDirection.
+const (
+	SortDirectionAsc  SortDirection = "asc"
+	SortDirectionDesc SortDirection = "desc"
+)
+
+// Valid indicates whether the value is a known member of the SortDirection enum.
+func (e SortDirection) Valid() bool {
+	switch e {
+	case SortDirectionAsc:
+		return true
+	case SortDirectionDesc:
 		return true
 	default:
 		return false
@@ -312,6 +387,9 @@ type ApplicationJobLogProgress struct {
 	Total *float64 `json:"total,omitempty"`
 }
 
+// ApplicationJobLogSortField A field job logs can be sorted by.
+type ApplicationJobLogSortField string
+
 // ApplicationJobLogStatus Where the run is: `queued` and `inProgress` are transient;
 // `completed`, `errored` and `failed` are terminal. Clients must accept
 // values not listed here.
@@ -324,6 +402,33 @@ type ApplicationJobLogValidationError struct {
 	Name    *string `json:"name,omitempty"`
 	Type    *string `json:"type,omitempty"`
 }
+
+// ApplicationJobLogs Schema for a collection of Application Job Logs
+//
+// Example: {"applicationId":"575ec8687ae143cd83dc4a97","count":1,"items":[{"applicationId":"575ec8687ae143cd83dc4a97","id":"575ec76c7ae143cd83dc4a96","name":"ArchiveData","runQueuedAt":"2025-06-10T04:00:00.000Z","status":"completed"}],"page":0,"perPage":100,"query":{},"sortDirection":"asc","sortField":"runQueuedAt","totalCount":1}
+type ApplicationJobLogs struct {
+	// ApplicationID A Losant object ID, 24 hexadecimal characters.
+	//
+	// Example: 575ec8687ae143cd83dc4a97
+	ApplicationID *ObjectID `json:"applicationId,omitempty"`
+
+	// Count How many job logs are on this page.
+	Count   *int                 `json:"count,omitempty"`
+	Items   *[]ApplicationJobLog `json:"items,omitempty"`
+	Page    *int                 `json:"page,omitempty"`
+	PerPage *int                 `json:"perPage,omitempty"`
+
+	// Query The query as the API understood it.
+	Query         *map[string]interface{}          `json:"query,omitempty"`
+	SortDirection *ApplicationJobLogsSortDirection `json:"sortDirection,omitempty"`
+	SortField     *string                          `json:"sortField,omitempty"`
+
+	// TotalCount How many job logs match the query in all.
+	TotalCount *int `json:"totalCount,omitempty"`
+}
+
+// ApplicationJobLogsSortDirection defines model for ApplicationJobLogs.sortDirection.
+type ApplicationJobLogsSortDirection string
 
 // errorBody Schema for errors returned by the API
 //
@@ -340,6 +445,9 @@ type errorBody struct {
 //
 // Example: 575ec8687ae143cd83dc4a97
 type ObjectID = string
+
+// SortDirection A sort direction.
+type SortDirection string
 
 // GetApplicationID returns *x.ApplicationID, or the zero ObjectID when x or the field is nil.
 func (x *ApplicationJobLog) GetApplicationID() ObjectID {
@@ -870,6 +978,87 @@ func (x *ApplicationJobLogValidationError) GetType() string {
 		return zero
 	}
 	return *x.Type
+}
+
+// GetApplicationID returns *x.ApplicationID, or the zero ObjectID when x or the field is nil.
+func (x *ApplicationJobLogs) GetApplicationID() ObjectID {
+	if x == nil || x.ApplicationID == nil {
+		var zero ObjectID
+		return zero
+	}
+	return *x.ApplicationID
+}
+
+// GetCount returns *x.Count, or the zero int when x or the field is nil.
+func (x *ApplicationJobLogs) GetCount() int {
+	if x == nil || x.Count == nil {
+		var zero int
+		return zero
+	}
+	return *x.Count
+}
+
+// GetItems returns *x.Items, or the zero []ApplicationJobLog when x or the field is nil.
+func (x *ApplicationJobLogs) GetItems() []ApplicationJobLog {
+	if x == nil || x.Items == nil {
+		var zero []ApplicationJobLog
+		return zero
+	}
+	return *x.Items
+}
+
+// GetPage returns *x.Page, or the zero int when x or the field is nil.
+func (x *ApplicationJobLogs) GetPage() int {
+	if x == nil || x.Page == nil {
+		var zero int
+		return zero
+	}
+	return *x.Page
+}
+
+// GetPerPage returns *x.PerPage, or the zero int when x or the field is nil.
+func (x *ApplicationJobLogs) GetPerPage() int {
+	if x == nil || x.PerPage == nil {
+		var zero int
+		return zero
+	}
+	return *x.PerPage
+}
+
+// GetQuery returns *x.Query, or the zero map[string]interface{} when x or the field is nil.
+func (x *ApplicationJobLogs) GetQuery() map[string]interface{} {
+	if x == nil || x.Query == nil {
+		var zero map[string]interface{}
+		return zero
+	}
+	return *x.Query
+}
+
+// GetSortDirection returns *x.SortDirection, or the zero ApplicationJobLogsSortDirection when x or the field is nil.
+func (x *ApplicationJobLogs) GetSortDirection() ApplicationJobLogsSortDirection {
+	if x == nil || x.SortDirection == nil {
+		var zero ApplicationJobLogsSortDirection
+		return zero
+	}
+	return *x.SortDirection
+}
+
+// GetSortField returns *x.SortField, or the zero string when x or the field is nil.
+func (x *ApplicationJobLogs) GetSortField() string {
+	if x == nil || x.SortField == nil {
+		var zero string
+		return zero
+	}
+	return *x.SortField
+}
+
+// GetTotalCount returns *x.TotalCount, or the zero int when x or the field is nil.
+func (x *ApplicationJobLogs) GetTotalCount() int {
+	if x == nil || x.TotalCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.TotalCount
 }
 
 // GetMessage returns *x.Message, or the zero string when x or the field is nil.

@@ -17,9 +17,134 @@ var (
 	_ = strconv.Itoa
 )
 
-// ApplicationJobLogService calls the API's ApplicationJobLog operations: A log
-// of one run of a long application job. Reach it as Client.ApplicationJobLog.
+// ApplicationJobLogService calls the API's ApplicationJobLog operations: The
+// job logs of an application, found by status, name and time. Reach it as
+// Client.ApplicationJobLog.
 type ApplicationJobLogService struct{ c *Client }
+
+// List is getApplicationJobLogs: list an application's job logs.
+//
+// Returns one page of the application's job logs that match the query, sorted
+// by one field (ties broken by id), with the number of logs on the page and
+// the number that match in all.
+//
+// Path parameters are checked against openapi.yaml before anything is sent
+// (applicationId: a Losant object ID, 24 hexadecimal characters); a value that
+// breaks its rule gives an error matching ErrInvalidArgument.
+//
+// params may be nil: the API's defaults apply. Invalid parameters give an
+// error matching ErrInvalidArgument, before anything is sent.
+//
+// Accepted token scopes (any one): all.Application, all.Application.bounded,
+// all.Application.read, all.Organization, all.Organization.bounded,
+// all.Organization.read, all.User, all.User.bounded, all.User.read,
+// applicationJobLogs.*, applicationJobLogs.get.
+//
+// Losant API docs: https://docs.losant.com/rest-api/applicationjoblogs/#get
+//
+// GET /applications/{applicationId}/jobLogs
+func (s *ApplicationJobLogService) List(ctx context.Context, applicationId string, params *ApplicationJobLogListParams, opts ...RequestOption) (*ApplicationJobLogs, error) {
+	out := new(ApplicationJobLogs)
+	if err := s.list(ctx, applicationId, params, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListRaw is List returning the body's JSON object exactly as
+// the API sent it: fields this SDK does not model, and Losant's own number
+// and timestamp spelling, included. It checks, retries and fails as
+// List does; a body that is not one JSON object is a *ResponseError.
+//
+// GET /applications/{applicationId}/jobLogs
+func (s *ApplicationJobLogService) ListRaw(ctx context.Context, applicationId string, params *ApplicationJobLogListParams, opts ...RequestOption) (json.RawMessage, error) {
+	var out rawObject
+	if err := s.list(ctx, applicationId, params, &out, opts); err != nil {
+		return nil, err
+	}
+	return json.RawMessage(out), nil
+}
+
+// list sends getApplicationJobLogs and decodes the body into out.
+func (s *ApplicationJobLogService) list(ctx context.Context, applicationId string, params *ApplicationJobLogListParams, out any, opts []RequestOption) error {
+	q, err := params.values()
+	if err != nil {
+		return err
+	}
+	return s.c.do(ctx, ops.GetApplicationJobLogs, []string{applicationId}, q, out, opts)
+}
+
+// ApplicationJobLogListParams are the query parameters of ApplicationJobLogService.List.
+// A zero field is not sent, so the API's default applies.
+type ApplicationJobLogListParams struct {
+	// Field to sort the results by.
+	//
+	// Default (when zero): runQueuedAt.
+	// One of: name, status, resourceType, runQueuedAt, runStartedAt, runCompletedAt.
+	SortField ApplicationJobLogSortField
+	// Direction to sort the results by.
+	//
+	// Default (when zero): asc.
+	// One of: asc, desc.
+	SortDirection SortDirection
+	// Which page of results to return, counted from 0.
+	//
+	// Default (when zero): 0.
+	Page int
+	// How many items to return per page.
+	//
+	// Default (when zero): 100.
+	PerPage int
+	// Advanced filters on the job logs, as the JSON text of an
+	// ApplicationJobLogQuery object.
+	Query *JobLogQuery
+}
+
+// values checks the parameters against openapi.yaml and encodes them.
+func (p *ApplicationJobLogListParams) values() (url.Values, error) {
+	q := url.Values{}
+	if p == nil {
+		return q, nil
+	}
+	if p.SortField != "" {
+		if !p.SortField.Valid() {
+			return nil, invalidArg("sortField", "%q is not one of name, status, resourceType, runQueuedAt, runStartedAt, runCompletedAt", string(p.SortField))
+		}
+		q.Set("sortField", string(p.SortField))
+	}
+	if p.SortDirection != "" {
+		if !p.SortDirection.Valid() {
+			return nil, invalidArg("sortDirection", "%q is not one of asc, desc", string(p.SortDirection))
+		}
+		q.Set("sortDirection", string(p.SortDirection))
+	}
+	if p.Page != 0 {
+		if float64(p.Page) < 0 {
+			return nil, invalidArg("page", "%d is below the minimum, 0", p.Page)
+		}
+		q.Set("page", strconv.Itoa(p.Page))
+	}
+	if p.PerPage != 0 {
+		if float64(p.PerPage) < 1 {
+			return nil, invalidArg("perPage", "%d is below the minimum, 1", p.PerPage)
+		}
+		if float64(p.PerPage) > 1000 {
+			return nil, invalidArg("perPage", "%d is above the maximum, 1000", p.PerPage)
+		}
+		q.Set("perPage", strconv.Itoa(p.PerPage))
+	}
+	if p.Query != nil {
+		raw, err := json.Marshal(p.Query)
+		if err != nil {
+			return nil, invalidArg("query", "%v", err)
+		}
+		if err := ops.CheckJSON("ApplicationJobLogQuery", raw); err != nil {
+			return nil, invalidArg("query", "%v (see openapi.yaml's ApplicationJobLogQuery)", err)
+		}
+		q.Set("query", string(raw))
+	}
+	return q, nil
+}
 
 // Get is getApplicationJobLog: get an application job log.
 //

@@ -38,7 +38,9 @@
 //	403 Forbidden         the token has none of the operation's scopes
 //	404 NotFound          no such job log in that application, or no such route
 //	405 MethodNotAllowed  a known path with a method the spec does not list (with Allow)
+//	414 Validation        a request target or query over Options.MaxURIBytes or MaxQueryBytes
 //	500 ServerError       a bug; the cause goes to Options.Logger, not to the client
+//	503 ServiceUnavailable  Options.MaxInFlight requests are already being served (with Retry-After)
 //
 // CORS preflights are answered (an empty 204) and every answer allows any
 // origin, so a browser page on another origin can use the local API as
@@ -48,6 +50,26 @@
 // The token is checked before the parameters, as kin-openapi validates
 // security requirements first: a request with a malformed ID and no token is
 // a 401, not a 400.
+//
+// # Serving it safely
+//
+// The handler bounds what one request can cost: a request target over
+// Options.MaxURIBytes (default 20 KiB) or a query over MaxQueryBytes
+// (16 KiB) is refused before it is parsed, and at most MaxInFlight
+// requests (1024) are served at once; one more is answered 503 at once
+// with Retry-After: 1, which losant-go's client retries. Connections are
+// the server's business: serve the handler with NewServer, which sets
+// read-header, read, write and idle timeouts and a header size bound, so
+// that clients that dribble their headers, never finish their request or
+// stop reading their answer lose their connection instead of holding it:
+//
+//	srv := api.NewServer(h, api.ServerOptions{}) // the defaults
+//	srv.Addr = "127.0.0.1:8080"
+//	err := srv.ListenAndServe()
+//
+// The losant CLI's serve and demo commands serve it this way. Requests
+// net/http cannot parse never reach the handler; NewServer says how
+// net/http answers them.
 //
 // # Tokens
 //

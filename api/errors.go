@@ -92,3 +92,7 @@ func asAuthError(err error) (*authError, bool) {
 	ok := errors.As(err, &ae)
 	return ae, ok
 }
+
+// typeServiceUnavailable is the error type of the 503 the handler sends
+// when it is already serving Options.MaxInFlight requests (limits.go).
+const typeServiceUnavailable = "ServiceUnavailable"

@@ -32,6 +32,24 @@ type Options struct {
 	// Logger receives the causes of 500 responses (never sent to clients).
 	// Nil means slog.Default().
 	Logger *slog.Logger
+
+	// MaxURIBytes caps the request target as sent, path and query
+	// together; a longer one is answered 414 with a Validation error
+	// before anything else is done with it. Zero means DefaultMaxURIBytes
+	// (20 KiB); negative means no cap but the server's header limit.
+	MaxURIBytes int
+
+	// MaxQueryBytes caps the query string; a longer one is answered 414
+	// with a Validation error. Zero means DefaultMaxQueryBytes (16 KiB);
+	// negative means no cap but MaxURIBytes.
+	MaxQueryBytes int
+
+	// MaxInFlight bounds the requests the handler serves at once. A
+	// request beyond it is not queued: it is answered at once 503 with a
+	// ServiceUnavailable error and Retry-After: 1, which losant-go's
+	// client retries by itself. Zero means DefaultMaxInFlight (1024);
+	// negative means no bound.
+	MaxInFlight int
 }
 
 // NewHandler returns an http.Handler that answers like Losant's REST API for
@@ -77,7 +95,7 @@ func NewHandler(opts Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return validate(mux), nil
+	return withLimits(validate(mux), opts, e), nil
 }
 
 func checkBasePath(p string) error {

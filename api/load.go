@@ -5,15 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	losant "github.com/losant-go/losant-go"
 	"io"
+	"math"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/losant-go/losant-go/generated"
 	"github.com/losant-go/losant-go/internal/spec"
 )
 
@@ -85,24 +88,59 @@ func (s *Store) load(path string, data []byte) error {
 	if entries == nil {
 		return fail(-1, nil, errors.New("the file holds null; want a JSON array of job logs"))
 	}
-	logs := make(map[logKey][]byte, len(entries))
+	recs, errs := checkEntries(entries)
 	first := make(map[logKey]int, len(entries))
 	for i, entry := range entries {
-		k, raw, err := checkJobLog(entry)
-		if err != nil {
-			return fail(i, entry, err)
+		if errs[i] != nil {
+			return fail(i, entry, errs[i])
 		}
+		k := recs[i].key()
 		if j, dup := first[k]; dup {
 			return fail(i, entry, fmt.Errorf("entry [%d] has the same applicationId and id", j))
 		}
-		first[k], logs[k] = i, raw
+		first[k] = i
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for k, raw := range logs {
-		s.logs[k] = raw
+	for _, rec := range recs {
+		s.set(rec)
 	}
 	return nil
+}
+
+// checkEntries runs checkRecord on every entry, on up to GOMAXPROCS
+// goroutines (the schema check is most of the time of loading a large
+// file), and returns each entry's record or error. Entries are taken in
+// order, and once one fails those after it are skipped (their record and
+// error both nil): every entry before the first failure is checked, which
+// is all load needs to report the same first problem as a check in order.
+func checkEntries(entries []json.RawMessage) ([]*logRecord, []error) {
+	recs, errs := make([]*logRecord, len(entries)), make([]error, len(entries))
+	const perWorker = 32 // fewer entries than this per goroutine are not worth one
+	workers := min(runtime.GOMAXPROCS(0), (len(entries)+perWorker-1)/perWorker)
+	var next atomic.Int64   // the next entry to check
+	var failed atomic.Int64 // the first entry known to fail
+	failed.Store(math.MaxInt64)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(len(entries)) || i > failed.Load() {
+					return
+				}
+				recs[i], errs[i] = checkRecord(entries[i])
+				for errs[i] != nil {
+					f := failed.Load()
+					if i >= f || failed.CompareAndSwap(f, i) {
+						break
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return recs, errs
 }
 
 // notAnArray explains why data is not a JSON array, with a line and column
@@ -161,39 +199,50 @@ func idSuffix(data []byte) string {
 // checkJobLog checks one job log's JSON against openapi.yaml and returns its
 // key and compacted bytes. The first problem found is the error.
 func checkJobLog(data []byte) (logKey, []byte, error) {
+	rec, err := checkRecord(data)
+	if err != nil {
+		return logKey{}, nil, err
+	}
+	return rec.key(), rec.raw, nil
+}
+
+// checkRecord is checkJobLog returning the job log's record for the Store
+// (list.go): its key, compacted bytes and queryable fields.
+func checkRecord(data []byte) (*logRecord, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber() // validate the numbers as written, not as rounded
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return logKey{}, nil, fmt.Errorf("not JSON: %w", err)
+		return nil, fmt.Errorf("not JSON: %w", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return logKey{}, nil, errors.New("not JSON: more data after the job log object")
+		return nil, errors.New("not JSON: more data after the job log object")
 	}
 	schema, err := jobLogSchema()
 	if err != nil {
-		return logKey{}, nil, err
+		return nil, err
 	}
 	if err := schema.VisitJSON(v, openapi3.DisableSchemaErrorDetails()); err != nil {
-		return logKey{}, nil, schemaProblem(err)
+		return nil, schemaProblem(err)
 	}
 	// The schema passes some values Go cannot hold, such as a leap second
 	// in a date-time; the SDK must decode whatever the server answers.
-	var log generated.ApplicationJobLog
+	var log losant.ApplicationJobLog
 	if err := json.Unmarshal(data, &log); err != nil {
-		return logKey{}, nil, fmt.Errorf("does not decode as a job log: %w", err)
+		return nil, fmt.Errorf("does not decode as a job log: %w", err)
 	}
 	switch {
 	case log.ID == nil:
-		return logKey{}, nil, errors.New("has no id")
+		return nil, errors.New("has no id")
 	case log.ApplicationID == nil:
-		return logKey{}, nil, errors.New("has no applicationId")
+		return nil, errors.New("has no applicationId")
 	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, data); err != nil {
-		return logKey{}, nil, fmt.Errorf("not JSON: %w", err)
+		return nil, fmt.Errorf("not JSON: %w", err)
 	}
-	return logKey{*log.ApplicationID, *log.ID}, buf.Bytes(), nil
+	obj, _ := v.(map[string]any) // the schema wants an object
+	return newLogRecord(logKey{*log.ApplicationID, *log.ID}, buf.Bytes(), obj), nil
 }
 
 // schemaProblem says where in the job log which rule broke, in one line.

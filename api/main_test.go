@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	losant "github.com/losant-go/losant-go"
 	"io"
 	"maps"
 	"mime"
@@ -158,9 +159,9 @@ func (r response) errorBody(t *testing.T) (typ, msg string) {
 	return deref(e.Type), deref(e.Message)
 }
 
-func (r response) jobLog(t *testing.T) generated.ApplicationJobLog {
+func (r response) jobLog(t *testing.T) losant.ApplicationJobLog {
 	t.Helper()
-	var log generated.ApplicationJobLog
+	var log losant.ApplicationJobLog
 	if err := json.Unmarshal(r.body, &log); err != nil {
 		t.Fatalf("job log %s: %v", r.body, err)
 	}
@@ -206,7 +207,7 @@ func deref[T any](p *T) T {
 func jobLogPath(app, job string) string { return "/applications/" + app + "/jobLogs/" + job }
 
 // exampleLog returns the first job log of a new ExampleStore.
-func exampleLog(t *testing.T) (*api.Store, generated.ApplicationJobLog) {
+func exampleLog(t *testing.T) (*api.Store, losant.ApplicationJobLog) {
 	t.Helper()
 	store, err := api.ExampleStore()
 	if err != nil {

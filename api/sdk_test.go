@@ -7,7 +7,6 @@ import (
 
 	"github.com/losant-go/losant-go"
 	"github.com/losant-go/losant-go/api"
-	"github.com/losant-go/losant-go/generated"
 )
 
 // TestSDK drives the handler with the SDK end to end, over loopback.
@@ -85,7 +84,7 @@ func TestSDKUnderBasePath(t *testing.T) {
 // ends, to completed and to errored.
 func TestSDKFollowsSimulatedJob(t *testing.T) {
 	t.Parallel()
-	for _, outcome := range []generated.ApplicationJobLogStatus{losant.ApplicationJobLogStatusCompleted, losant.ApplicationJobLogStatusErrored} {
+	for _, outcome := range []losant.ApplicationJobLogStatus{losant.ApplicationJobLogStatusCompleted, losant.ApplicationJobLogStatusErrored} {
 		t.Run(string(outcome), func(t *testing.T) {
 			t.Parallel()
 			store := api.NewStore()

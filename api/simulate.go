@@ -5,13 +5,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
 	"time"
 
 	losant "github.com/losant-go/losant-go"
-	"github.com/losant-go/losant-go/generated"
 	"github.com/losant-go/losant-go/internal/ops"
 )
 
@@ -131,7 +129,7 @@ func (s *Store) run(ctx context.Context, k logKey, o SimulateOptions) error {
 			return ctx.Err()
 		case <-t.C:
 		}
-		if err := s.modify(k, func(log *generated.ApplicationJobLog, _ bool) { o.advance(log, step) }); err != nil {
+		if err := s.modify(k, func(log *losant.ApplicationJobLog, _ bool) { o.advance(log, step) }); err != nil {
 			return err
 		}
 		t.Reset(interval)
@@ -140,42 +138,42 @@ func (s *Store) run(ctx context.Context, k logKey, o SimulateOptions) error {
 }
 
 // queue sets the job log's start: queued, nothing done yet.
-func (o SimulateOptions) queue(log *generated.ApplicationJobLog, exists bool) {
+func (o SimulateOptions) queue(log *losant.ApplicationJobLog, exists bool) {
 	if !exists {
 		log.ApplicationID, log.ID = ptr(o.ApplicationID), ptr(o.JobID)
 		log.JobID, log.Name = ptr(o.JobID), ptr(o.Name)
 	}
-	log.Status = ptr(generated.ApplicationJobLogStatusQueued)
+	log.Status = ptr(losant.ApplicationJobLogStatusQueued)
 	log.RunQueuedAt = ptr(now())
 	log.RunStartedAt, log.RunCompletedAt, log.Error, log.Output = nil, nil, nil, nil
-	log.Progress = &generated.ApplicationJobLogProgress{Completed: ptr(0.0), Total: ptr(o.Total), Status: ptr("queued")}
+	log.Progress = &losant.ApplicationJobLogProgress{Completed: ptr(0.0), Total: ptr(o.Total), Status: ptr("queued")}
 }
 
 // advance applies step 1..Steps (inProgress) or Steps+1 (the outcome).
-func (o SimulateOptions) advance(log *generated.ApplicationJobLog, step int) {
+func (o SimulateOptions) advance(log *losant.ApplicationJobLog, step int) {
 	p := log.Progress
 	if p == nil {
-		p = &generated.ApplicationJobLogProgress{Completed: ptr(0.0), Total: ptr(o.Total)}
+		p = &losant.ApplicationJobLogProgress{Completed: ptr(0.0), Total: ptr(o.Total)}
 		log.Progress = p
 	}
 	if step <= o.Steps {
 		if step == 1 {
 			log.RunStartedAt = ptr(now())
 		}
-		log.Status = ptr(generated.ApplicationJobLogStatusInProgress)
+		log.Status = ptr(losant.ApplicationJobLogStatusInProgress)
 		p.Completed = ptr(math.Floor(o.Total * float64(step) / float64(o.Steps+1)))
 		p.Status = ptr(fmt.Sprintf("step %d of %d", step, o.Steps))
 		return
 	}
-	log.Status = ptr(generated.ApplicationJobLogStatus(o.Outcome))
+	log.Status = ptr(o.Outcome)
 	log.RunCompletedAt = ptr(now())
 	if o.Outcome == losant.ApplicationJobLogStatusCompleted {
 		p.Completed, p.Status = ptr(o.Total), ptr("done")
-		log.Output = convert[generated.ApplicationJobLogOutput](o.Output)
+		log.Output = o.Output
 		return
 	}
 	p.Status = ptr(string(o.Outcome))
-	log.Error = (*generated.ApplicationJobLogError)(o.Error)
+	log.Error = o.Error
 }
 
 func (o SimulateOptions) withDefaults() (SimulateOptions, error) {
@@ -242,20 +240,3 @@ func newObjectID() string {
 func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
 func ptr[T any](v T) *T { return &v }
-
-// convert copies v into the type T of the same JSON shape (the SDK's model
-// into the local API's generated one), or returns nil for nil.
-func convert[T any](v any) *T {
-	if v == nil {
-		return nil
-	}
-	data, err := json.Marshal(v)
-	if err != nil {
-		panic("api: a model no longer encodes: " + err.Error())
-	}
-	out := new(T)
-	if err := json.Unmarshal(data, out); err != nil {
-		panic("api: models of the same schema no longer agree: " + err.Error())
-	}
-	return out
-}

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"errors"
+	losant "github.com/losant-go/losant-go"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -11,14 +12,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/losant-go/losant-go/api"
-	"github.com/losant-go/losant-go/generated"
 )
 
 // watch polls the job log over HTTP until the simulation ends, and returns
 // every distinct state seen, the last one read after the end.
-func watch(t *testing.T, srv *httptest.Server, job *api.SimulatedJob) []generated.ApplicationJobLog {
+func watch(t *testing.T, srv *httptest.Server, job *api.SimulatedJob) []losant.ApplicationJobLog {
 	t.Helper()
-	var seen []generated.ApplicationJobLog
+	var seen []losant.ApplicationJobLog
 	get := func() {
 		resp := do(t, srv, "GET", jobLogPath(job.ApplicationID, job.JobID), "x")
 		if resp.status != 200 {
@@ -43,15 +43,15 @@ func watch(t *testing.T, srv *httptest.Server, job *api.SimulatedJob) []generate
 
 func TestSimulate(t *testing.T) {
 	t.Parallel()
-	boom := &generated.ApplicationJobLogError{Name: ptr("QuotaExceeded"), Message: ptr("too much data")}
+	boom := &losant.ApplicationJobLogError{Name: ptr("QuotaExceeded"), Message: ptr("too much data")}
 	tests := []struct {
 		name      string
 		opts      api.SimulateOptions
-		wantError *generated.ApplicationJobLogError
+		wantError *losant.ApplicationJobLogError
 	}{
 		{"completed", api.SimulateOptions{Steps: 4, Total: 40}, nil},
 		{"errored, default error", api.SimulateOptions{Steps: 3, Outcome: losant.ApplicationJobLogStatusErrored},
-			&generated.ApplicationJobLogError{Name: ptr("SimulatedError"), Message: ptr("the simulated job failed")}},
+			&losant.ApplicationJobLogError{Name: ptr("SimulatedError"), Message: ptr("the simulated job failed")}},
 		{"failed, given error", api.SimulateOptions{Steps: 2, Outcome: losant.ApplicationJobLogStatusFailed, Error: boom}, boom},
 	}
 	for _, tc := range tests {
@@ -196,8 +196,8 @@ func TestSimulateRefusesBadOptions(t *testing.T) {
 		{"transient outcome", api.SimulateOptions{Outcome: losant.ApplicationJobLogStatusInProgress}, "Outcome"},
 		{"malformed application ID", api.SimulateOptions{ApplicationID: "app"}, "applicationId"},
 		{"malformed job ID", api.SimulateOptions{JobID: "job"}, "jobId"},
-		{"error with completed", api.SimulateOptions{Error: &generated.ApplicationJobLogError{}}, "Error"},
-		{"output with errored", api.SimulateOptions{Outcome: losant.ApplicationJobLogStatusErrored, Output: &generated.ApplicationJobLogOutput{}}, "Output"},
+		{"error with completed", api.SimulateOptions{Error: &losant.ApplicationJobLogError{}}, "Error"},
+		{"output with errored", api.SimulateOptions{Outcome: losant.ApplicationJobLogStatusErrored, Output: &losant.ApplicationJobLogOutput{}}, "Output"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			store := api.NewStore()

@@ -6,10 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	losant "github.com/losant-go/losant-go"
 	"slices"
 	"sync"
-
-	"github.com/losant-go/losant-go/generated"
 )
 
 // Store holds job logs in memory, keyed by applicationId and id. It is safe
@@ -21,24 +20,32 @@ import (
 // their format, and fields the schema does not list (which it allows) are
 // served too. Get and List decode into the generated types, which have no
 // place for such fields.
+//
+// Beside the bytes, the Store keeps an index of the fields the list
+// endpoint filters and sorts by (list.go). Write job logs only through set,
+// which keeps both; list rebuilds the index if logs gained entries some
+// other way (ExampleStore fills logs directly before the Store is shared).
 type Store struct {
 	mu      sync.RWMutex
 	logs    map[logKey][]byte
 	running map[logKey]bool // jobs a simulation is advancing
+
+	apps    map[string]*appIndex // the records of logs, by applicationId
+	indexed int                  // records in apps; len(logs) when in step
 }
 
 type logKey struct{ app, id string }
 
 // NewStore returns an empty Store.
 func NewStore() *Store {
-	return &Store{logs: make(map[logKey][]byte), running: make(map[logKey]bool)}
+	return &Store{logs: make(map[logKey][]byte), running: make(map[logKey]bool), apps: make(map[string]*appIndex)}
 }
 
 // Put stores log, replacing any job log with the same applicationId and id.
 // It fails, storing nothing, if log lacks either ID or breaks openapi.yaml's
 // ApplicationJobLog schema. log may equally be a losant.ApplicationJobLog,
 // which is the same type.
-func (s *Store) Put(log generated.ApplicationJobLog) error {
+func (s *Store) Put(log losant.ApplicationJobLog) error {
 	data, err := json.Marshal(log)
 	if err != nil {
 		return fmt.Errorf("api: encoding the job log: %w", err)
@@ -51,27 +58,27 @@ func (s *Store) Put(log generated.ApplicationJobLog) error {
 // openapi.yaml does not list. It fails, storing nothing, if data is not one
 // JSON object, lacks either ID or breaks the ApplicationJobLog schema.
 func (s *Store) PutJSON(data []byte) error {
-	k, raw, err := checkJobLog(data)
+	rec, err := checkRecord(data)
 	if err != nil {
 		return fmt.Errorf("api: job log%s: %w", idSuffix(data), err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.logs[k] = raw
+	s.set(rec)
 	return nil
 }
 
 // Get returns the job log with the given IDs, and whether there is one.
-func (s *Store) Get(applicationID, jobID string) (generated.ApplicationJobLog, bool) {
+func (s *Store) Get(applicationID, jobID string) (losant.ApplicationJobLog, bool) {
 	raw, ok := s.raw(applicationID, jobID)
 	if !ok {
-		return generated.ApplicationJobLog{}, false
+		return losant.ApplicationJobLog{}, false
 	}
 	return decodeJobLog(raw), true
 }
 
 // List returns every job log, ordered by applicationId, then id.
-func (s *Store) List() []generated.ApplicationJobLog {
+func (s *Store) List() []losant.ApplicationJobLog {
 	s.mu.RLock()
 	keys := make([]logKey, 0, len(s.logs))
 	raws := make(map[logKey][]byte, len(s.logs))
@@ -81,7 +88,7 @@ func (s *Store) List() []generated.ApplicationJobLog {
 	}
 	s.mu.RUnlock()
 	slices.SortFunc(keys, func(a, b logKey) int { return cmp.Or(cmp.Compare(a.app, b.app), cmp.Compare(a.id, b.id)) })
-	out := make([]generated.ApplicationJobLog, len(keys))
+	out := make([]losant.ApplicationJobLog, len(keys))
 	for i, k := range keys {
 		out[i] = decodeJobLog(raws[k])
 	}
@@ -98,8 +105,8 @@ func (s *Store) raw(applicationID, jobID string) ([]byte, bool) {
 
 // decodeJobLog decodes JSON that checkJobLog accepted, which includes
 // decoding it into this very type.
-func decodeJobLog(raw []byte) generated.ApplicationJobLog {
-	var log generated.ApplicationJobLog
+func decodeJobLog(raw []byte) losant.ApplicationJobLog {
+	var log losant.ApplicationJobLog
 	if err := json.Unmarshal(raw, &log); err != nil {
 		panic("api: a stored job log no longer decodes: " + err.Error())
 	}
@@ -114,12 +121,12 @@ var errIDsChanged = errors.New("a job log's applicationId and id cannot change")
 // keep the bytes they had. (A JSON merge-patch library could apply the
 // change, but it would need the same before/after diff to build the patch,
 // which is the whole of the work here.)
-func (s *Store) modify(k logKey, fn func(log *generated.ApplicationJobLog, exists bool)) error {
+func (s *Store) modify(k logKey, fn func(log *losant.ApplicationJobLog, exists bool)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	raw, exists := s.logs[k]
 	fields := map[string]json.RawMessage{}
-	var log generated.ApplicationJobLog
+	var log losant.ApplicationJobLog
 	if exists {
 		if err := json.Unmarshal(raw, &fields); err != nil {
 			return err
@@ -149,19 +156,19 @@ func (s *Store) modify(k logKey, fn func(log *generated.ApplicationJobLog, exist
 	if err != nil {
 		return err
 	}
-	nk, compact, err := checkJobLog(next)
+	rec, err := checkRecord(next)
 	if err != nil {
 		return fmt.Errorf("api: job log%s: %w", idSuffix(next), err)
 	}
-	if nk != k {
+	if rec.key() != k {
 		return errIDsChanged
 	}
-	s.logs[k] = compact
+	s.set(rec)
 	return nil
 }
 
 // encodeFields returns the JSON of each field log sets.
-func encodeFields(log generated.ApplicationJobLog) (map[string]json.RawMessage, error) {
+func encodeFields(log losant.ApplicationJobLog) (map[string]json.RawMessage, error) {
 	data, err := json.Marshal(log)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	losant "github.com/losant-go/losant-go"
 	"io"
 	"net/http"
 	"strings"
@@ -12,7 +13,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/losant-go/losant-go/api"
-	"github.com/losant-go/losant-go/generated"
 	"github.com/losant-go/losant-go/internal/spec"
 )
 
@@ -20,7 +20,7 @@ func TestStorePutGet(t *testing.T) {
 	t.Parallel()
 	s := api.NewStore()
 	status := losant.ApplicationJobLogStatusQueued
-	log := generated.ApplicationJobLog{ID: ptr(seedA), ApplicationID: ptr(seedApp), Status: &status, Name: ptr("ArchiveData")}
+	log := losant.ApplicationJobLog{ID: ptr(seedA), ApplicationID: ptr(seedApp), Status: &status, Name: ptr("ArchiveData")}
 	if err := s.Put(log); err != nil {
 		t.Fatal(err)
 	}
@@ -49,16 +49,16 @@ func TestStorePutGet(t *testing.T) {
 
 func TestStorePutRefusesInvalid(t *testing.T) {
 	t.Parallel()
-	bad := generated.ApplicationJobLogStatus("cancelled")
+	bad := losant.ApplicationJobLogStatus("cancelled")
 	for _, tc := range []struct {
 		name string
-		log  generated.ApplicationJobLog
+		log  losant.ApplicationJobLog
 		want string
 	}{
-		{"no id", generated.ApplicationJobLog{ApplicationID: ptr(seedApp)}, "has no id"},
-		{"no applicationId", generated.ApplicationJobLog{ID: ptr(seedA)}, "has no applicationId"},
-		{"malformed id", generated.ApplicationJobLog{ID: ptr("12"), ApplicationID: ptr(seedApp)}, "at /id"},
-		{"status outside the enum", generated.ApplicationJobLog{ID: ptr(seedA), ApplicationID: ptr(seedApp), Status: &bad}, "at /status"},
+		{"no id", losant.ApplicationJobLog{ApplicationID: ptr(seedApp)}, "has no id"},
+		{"no applicationId", losant.ApplicationJobLog{ID: ptr(seedA)}, "has no applicationId"},
+		{"malformed id", losant.ApplicationJobLog{ID: ptr("12"), ApplicationID: ptr(seedApp)}, "at /id"},
+		{"status outside the enum", losant.ApplicationJobLog{ID: ptr(seedA), ApplicationID: ptr(seedApp), Status: &bad}, "at /status"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := api.NewStore()

@@ -122,6 +122,36 @@ func (e ApplicationJobLogInputOwnerType) Valid() bool {
 	}
 }
 
+// Defines values for ApplicationJobLogSortField.
+const (
+	ApplicationJobLogSortFieldName           ApplicationJobLogSortField = "name"
+	ApplicationJobLogSortFieldResourceType   ApplicationJobLogSortField = "resourceType"
+	ApplicationJobLogSortFieldRunCompletedAt ApplicationJobLogSortField = "runCompletedAt"
+	ApplicationJobLogSortFieldRunQueuedAt    ApplicationJobLogSortField = "runQueuedAt"
+	ApplicationJobLogSortFieldRunStartedAt   ApplicationJobLogSortField = "runStartedAt"
+	ApplicationJobLogSortFieldStatus         ApplicationJobLogSortField = "status"
+)
+
+// Valid indicates whether the value is a known member of the ApplicationJobLogSortField enum.
+func (e ApplicationJobLogSortField) Valid() bool {
+	switch e {
+	case ApplicationJobLogSortFieldName:
+		return true
+	case ApplicationJobLogSortFieldResourceType:
+		return true
+	case ApplicationJobLogSortFieldRunCompletedAt:
+		return true
+	case ApplicationJobLogSortFieldRunQueuedAt:
+		return true
+	case ApplicationJobLogSortFieldRunStartedAt:
+		return true
+	case ApplicationJobLogSortFieldStatus:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ApplicationJobLogStatus.
 const (
 	ApplicationJobLogStatusCompleted  ApplicationJobLogStatus = "completed"
@@ -143,6 +173,51 @@ func (e ApplicationJobLogStatus) Valid() bool {
 	case ApplicationJobLogStatusInProgress:
 		return true
 	case ApplicationJobLogStatusQueued:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplicationJobLogsSortDirection.
+const (
+	ApplicationJobLogsSortDirectionASC   ApplicationJobLogsSortDirection = "ASC"
+	ApplicationJobLogsSortDirectionAsc   ApplicationJobLogsSortDirection = "asc"
+	ApplicationJobLogsSortDirectionDESC  ApplicationJobLogsSortDirection = "DESC"
+	ApplicationJobLogsSortDirectionDesc  ApplicationJobLogsSortDirection = "desc"
+	ApplicationJobLogsSortDirectionEmpty ApplicationJobLogsSortDirection = ""
+)
+
+// Valid indicates whether the value is a known member of the ApplicationJobLogsSortDirection enum.
+func (e ApplicationJobLogsSortDirection) Valid() bool {
+	switch e {
+	case ApplicationJobLogsSortDirectionASC:
+		return true
+	case ApplicationJobLogsSortDirectionAsc:
+		return true
+	case ApplicationJobLogsSortDirectionDESC:
+		return true
+	case ApplicationJobLogsSortDirectionDesc:
+		return true
+	case ApplicationJobLogsSortDirectionEmpty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SortDirection.
+const (
+	SortDirectionAsc  SortDirection = "asc"
+	SortDirectionDesc SortDirection = "desc"
+)
+
+// Valid indicates whether the value is a known member of the SortDirection enum.
+func (e SortDirection) Valid() bool {
+	switch e {
+	case SortDirectionAsc:
+		return true
+	case SortDirectionDesc:
 		return true
 	default:
 		return false
@@ -331,6 +406,56 @@ type ApplicationJobLogProgress struct {
 	Total *float64 `json:"total,omitempty"`
 }
 
+// ApplicationJobLogQuery Losant's advanced query language for job logs. Every key of an object
+// must hold: `$and`, `$or` and `$nor` take up to 100 sub-queries; a
+// field takes a bare value (equality) or an object of operators.
+type ApplicationJobLogQuery struct {
+	And *[]ApplicationJobLogQuery `json:"$and,omitempty"`
+	Nor *[]ApplicationJobLogQuery `json:"$nor,omitempty"`
+	Or  *[]ApplicationJobLogQuery `json:"$or,omitempty"`
+
+	// ID A condition on an ID field: an ID (or null) it must equal, or an
+	// object of exactly one operator.
+	ID *QueryIDCondition `json:"id,omitempty"`
+
+	// Name A condition on a field: a value it must equal, or an object of
+	// operators, all of which must hold. `$ci` makes this condition's
+	// string comparisons case-insensitive.
+	Name *QueryValueCondition `json:"name,omitempty"`
+
+	// ResourceID A condition on an ID field: an ID (or null) it must equal, or an
+	// object of exactly one operator.
+	ResourceID *QueryIDCondition `json:"resourceId,omitempty"`
+
+	// ResourceType A condition on a field: a value it must equal, or an object of
+	// operators, all of which must hold. `$ci` makes this condition's
+	// string comparisons case-insensitive.
+	ResourceType *QueryValueCondition `json:"resourceType,omitempty"`
+
+	// RunCompletedAt A condition on a field: a value it must equal, or an object of
+	// operators, all of which must hold. `$ci` makes this condition's
+	// string comparisons case-insensitive.
+	RunCompletedAt *QueryValueCondition `json:"runCompletedAt,omitempty"`
+
+	// RunQueuedAt A condition on a field: a value it must equal, or an object of
+	// operators, all of which must hold. `$ci` makes this condition's
+	// string comparisons case-insensitive.
+	RunQueuedAt *QueryValueCondition `json:"runQueuedAt,omitempty"`
+
+	// RunStartedAt A condition on a field: a value it must equal, or an object of
+	// operators, all of which must hold. `$ci` makes this condition's
+	// string comparisons case-insensitive.
+	RunStartedAt *QueryValueCondition `json:"runStartedAt,omitempty"`
+
+	// Status A condition on a field: a value it must equal, or an object of
+	// operators, all of which must hold. `$ci` makes this condition's
+	// string comparisons case-insensitive.
+	Status *QueryValueCondition `json:"status,omitempty"`
+}
+
+// ApplicationJobLogSortField A field job logs can be sorted by.
+type ApplicationJobLogSortField string
+
 // ApplicationJobLogStatus Where the run is: `queued` and `inProgress` are transient;
 // `completed`, `errored` and `failed` are terminal. Clients must accept
 // values not listed here.
@@ -343,6 +468,33 @@ type ApplicationJobLogValidationError struct {
 	Name    *string `json:"name,omitempty"`
 	Type    *string `json:"type,omitempty"`
 }
+
+// ApplicationJobLogs Schema for a collection of Application Job Logs
+//
+// Example: {"applicationId":"575ec8687ae143cd83dc4a97","count":1,"items":[{"applicationId":"575ec8687ae143cd83dc4a97","id":"575ec76c7ae143cd83dc4a96","name":"ArchiveData","runQueuedAt":"2025-06-10T04:00:00.000Z","status":"completed"}],"page":0,"perPage":100,"query":{},"sortDirection":"asc","sortField":"runQueuedAt","totalCount":1}
+type ApplicationJobLogs struct {
+	// ApplicationID A Losant object ID, 24 hexadecimal characters.
+	//
+	// Example: 575ec8687ae143cd83dc4a97
+	ApplicationID *ObjectID `json:"applicationId,omitempty"`
+
+	// Count How many job logs are on this page.
+	Count   *int                 `json:"count,omitempty"`
+	Items   *[]ApplicationJobLog `json:"items,omitempty"`
+	Page    *int                 `json:"page,omitempty"`
+	PerPage *int                 `json:"perPage,omitempty"`
+
+	// Query The query as the API understood it.
+	Query         *map[string]interface{}          `json:"query,omitempty"`
+	SortDirection *ApplicationJobLogsSortDirection `json:"sortDirection,omitempty"`
+	SortField     *string                          `json:"sortField,omitempty"`
+
+	// TotalCount How many job logs match the query in all.
+	TotalCount *int `json:"totalCount,omitempty"`
+}
+
+// ApplicationJobLogsSortDirection defines model for ApplicationJobLogs.sortDirection.
+type ApplicationJobLogsSortDirection string
 
 // Error Schema for errors returned by the API
 //
@@ -359,6 +511,104 @@ type Error struct {
 //
 // Example: 575ec8687ae143cd83dc4a97
 type ObjectID = string
+
+// QueryID A Losant ID or null, in a query.
+type QueryID = string
+
+// QueryIDCondition A condition on an ID field: an ID (or null) it must equal, or an
+// object of exactly one operator.
+type QueryIDCondition struct {
+	union json.RawMessage
+}
+
+// QueryIDCondition1 defines model for QueryIDCondition.1.
+type QueryIDCondition1 struct {
+	// Eq A Losant ID or null, in a query.
+	Eq *QueryID `json:"$eq,omitempty"`
+
+	// Gt A Losant ID or null, in a query.
+	Gt *QueryID `json:"$gt,omitempty"`
+
+	// Gte A Losant ID or null, in a query.
+	Gte *QueryID  `json:"$gte,omitempty"`
+	In  *[]string `json:"$in,omitempty"`
+
+	// Lt A Losant ID or null, in a query.
+	Lt *QueryID `json:"$lt,omitempty"`
+
+	// Lte A Losant ID or null, in a query.
+	Lte *QueryID `json:"$lte,omitempty"`
+
+	// Ne A Losant ID or null, in a query.
+	Ne  *QueryID  `json:"$ne,omitempty"`
+	Nin *[]string `json:"$nin,omitempty"`
+}
+
+// QueryInValue A string, number or boolean, in a query's $in or $nin.
+type QueryInValue struct {
+	union json.RawMessage
+}
+
+// QueryInValue0 defines model for QueryInValue.0.
+type QueryInValue0 = string
+
+// QueryInValue1 defines model for QueryInValue.1.
+type QueryInValue1 = float32
+
+// QueryInValue2 defines model for QueryInValue.2.
+type QueryInValue2 = bool
+
+// QueryScalar A string, number, boolean or null, in a query.
+type QueryScalar struct {
+	union json.RawMessage
+}
+
+// QueryScalar0 defines model for QueryScalar.0.
+type QueryScalar0 = string
+
+// QueryScalar1 defines model for QueryScalar.1.
+type QueryScalar1 = float32
+
+// QueryScalar2 defines model for QueryScalar.2.
+type QueryScalar2 = bool
+
+// QueryValueCondition A condition on a field: a value it must equal, or an object of
+// operators, all of which must hold. `$ci` makes this condition's
+// string comparisons case-insensitive.
+type QueryValueCondition struct {
+	union json.RawMessage
+}
+
+// QueryValueCondition1 defines model for QueryValueCondition.1.
+type QueryValueCondition1 struct {
+	Ci       *bool   `json:"$ci,omitempty"`
+	Contains *string `json:"$contains,omitempty"`
+	EndsWith *string `json:"$endsWith,omitempty"`
+
+	// Eq A string, number, boolean or null, in a query.
+	Eq *QueryScalar `json:"$eq,omitempty"`
+
+	// Gt A string, number, boolean or null, in a query.
+	Gt *QueryScalar `json:"$gt,omitempty"`
+
+	// Gte A string, number, boolean or null, in a query.
+	Gte *QueryScalar    `json:"$gte,omitempty"`
+	In  *[]QueryInValue `json:"$in,omitempty"`
+
+	// Lt A string, number, boolean or null, in a query.
+	Lt *QueryScalar `json:"$lt,omitempty"`
+
+	// Lte A string, number, boolean or null, in a query.
+	Lte *QueryScalar `json:"$lte,omitempty"`
+
+	// Ne A string, number, boolean or null, in a query.
+	Ne         *QueryScalar    `json:"$ne,omitempty"`
+	Nin        *[]QueryInValue `json:"$nin,omitempty"`
+	StartsWith *string         `json:"$startsWith,omitempty"`
+}
+
+// SortDirection A sort direction.
+type SortDirection string
 
 // Actions defines model for actions.
 type Actions = bool
@@ -381,6 +631,11 @@ type Links = bool
 
 // Losantdomain defines model for losantdomain.
 type Losantdomain = string
+
+// ApplicationNotFound Schema for errors returned by the API
+//
+// Example: {"message":"Application was not found","type":"NotFound"}
+type ApplicationNotFound = Error
 
 // BadRequest Schema for errors returned by the API
 //
@@ -412,6 +667,37 @@ type Unauthorized = Error
 // Example: {"message":"Application was not found","type":"NotFound"}
 type UnexpectedError = Error
 
+// GetApplicationJobLogsParams defines parameters for GetApplicationJobLogs.
+type GetApplicationJobLogsParams struct {
+	// SortField Field to sort the results by.
+	SortField *ApplicationJobLogSortField `form:"sortField,omitempty" json:"sortField,omitempty"`
+
+	// SortDirection Direction to sort the results by.
+	SortDirection *SortDirection `form:"sortDirection,omitempty" json:"sortDirection,omitempty"`
+
+	// Page Which page of results to return, counted from 0.
+	Page *int `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage How many items to return per page.
+	PerPage *int `form:"perPage,omitempty" json:"perPage,omitempty"`
+
+	// Query Advanced filters on the job logs, as the JSON text of an
+	// ApplicationJobLogQuery object.
+	Query *ApplicationJobLogQuery `form:"query,omitempty" json:"query,omitempty"`
+
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// Losantdomain Domain scope of request (rarely needed)
+	Losantdomain *Losantdomain `json:"losantdomain,omitempty"`
+}
+
 // GetApplicationJobLogParams defines parameters for GetApplicationJobLog.
 type GetApplicationJobLogParams struct {
 	// Actions Return resource actions in response
@@ -427,8 +713,311 @@ type GetApplicationJobLogParams struct {
 	Losantdomain *Losantdomain `json:"losantdomain,omitempty"`
 }
 
+// AsQueryID returns the union data inside the QueryIDCondition as a QueryID
+func (t QueryIDCondition) AsQueryID() (QueryID, error) {
+	var body QueryID
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryID overwrites any union data inside the QueryIDCondition as the provided QueryID
+func (t *QueryIDCondition) FromQueryID(v QueryID) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryID performs a merge with any union data inside the QueryIDCondition, using the provided QueryID
+func (t *QueryIDCondition) MergeQueryID(v QueryID) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryIDCondition1 returns the union data inside the QueryIDCondition as a QueryIDCondition1
+func (t QueryIDCondition) AsQueryIDCondition1() (QueryIDCondition1, error) {
+	var body QueryIDCondition1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryIDCondition1 overwrites any union data inside the QueryIDCondition as the provided QueryIDCondition1
+func (t *QueryIDCondition) FromQueryIDCondition1(v QueryIDCondition1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryIDCondition1 performs a merge with any union data inside the QueryIDCondition, using the provided QueryIDCondition1
+func (t *QueryIDCondition) MergeQueryIDCondition1(v QueryIDCondition1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryIDCondition) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryIDCondition) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsQueryInValue0 returns the union data inside the QueryInValue as a QueryInValue0
+func (t QueryInValue) AsQueryInValue0() (QueryInValue0, error) {
+	var body QueryInValue0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryInValue0 overwrites any union data inside the QueryInValue as the provided QueryInValue0
+func (t *QueryInValue) FromQueryInValue0(v QueryInValue0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryInValue0 performs a merge with any union data inside the QueryInValue, using the provided QueryInValue0
+func (t *QueryInValue) MergeQueryInValue0(v QueryInValue0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryInValue1 returns the union data inside the QueryInValue as a QueryInValue1
+func (t QueryInValue) AsQueryInValue1() (QueryInValue1, error) {
+	var body QueryInValue1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryInValue1 overwrites any union data inside the QueryInValue as the provided QueryInValue1
+func (t *QueryInValue) FromQueryInValue1(v QueryInValue1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryInValue1 performs a merge with any union data inside the QueryInValue, using the provided QueryInValue1
+func (t *QueryInValue) MergeQueryInValue1(v QueryInValue1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryInValue2 returns the union data inside the QueryInValue as a QueryInValue2
+func (t QueryInValue) AsQueryInValue2() (QueryInValue2, error) {
+	var body QueryInValue2
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryInValue2 overwrites any union data inside the QueryInValue as the provided QueryInValue2
+func (t *QueryInValue) FromQueryInValue2(v QueryInValue2) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryInValue2 performs a merge with any union data inside the QueryInValue, using the provided QueryInValue2
+func (t *QueryInValue) MergeQueryInValue2(v QueryInValue2) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryInValue) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryInValue) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsQueryScalar0 returns the union data inside the QueryScalar as a QueryScalar0
+func (t QueryScalar) AsQueryScalar0() (QueryScalar0, error) {
+	var body QueryScalar0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryScalar0 overwrites any union data inside the QueryScalar as the provided QueryScalar0
+func (t *QueryScalar) FromQueryScalar0(v QueryScalar0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryScalar0 performs a merge with any union data inside the QueryScalar, using the provided QueryScalar0
+func (t *QueryScalar) MergeQueryScalar0(v QueryScalar0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryScalar1 returns the union data inside the QueryScalar as a QueryScalar1
+func (t QueryScalar) AsQueryScalar1() (QueryScalar1, error) {
+	var body QueryScalar1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryScalar1 overwrites any union data inside the QueryScalar as the provided QueryScalar1
+func (t *QueryScalar) FromQueryScalar1(v QueryScalar1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryScalar1 performs a merge with any union data inside the QueryScalar, using the provided QueryScalar1
+func (t *QueryScalar) MergeQueryScalar1(v QueryScalar1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryScalar2 returns the union data inside the QueryScalar as a QueryScalar2
+func (t QueryScalar) AsQueryScalar2() (QueryScalar2, error) {
+	var body QueryScalar2
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryScalar2 overwrites any union data inside the QueryScalar as the provided QueryScalar2
+func (t *QueryScalar) FromQueryScalar2(v QueryScalar2) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryScalar2 performs a merge with any union data inside the QueryScalar, using the provided QueryScalar2
+func (t *QueryScalar) MergeQueryScalar2(v QueryScalar2) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryScalar) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryScalar) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsQueryScalar returns the union data inside the QueryValueCondition as a QueryScalar
+func (t QueryValueCondition) AsQueryScalar() (QueryScalar, error) {
+	var body QueryScalar
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryScalar overwrites any union data inside the QueryValueCondition as the provided QueryScalar
+func (t *QueryValueCondition) FromQueryScalar(v QueryScalar) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryScalar performs a merge with any union data inside the QueryValueCondition, using the provided QueryScalar
+func (t *QueryValueCondition) MergeQueryScalar(v QueryScalar) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryValueCondition1 returns the union data inside the QueryValueCondition as a QueryValueCondition1
+func (t QueryValueCondition) AsQueryValueCondition1() (QueryValueCondition1, error) {
+	var body QueryValueCondition1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryValueCondition1 overwrites any union data inside the QueryValueCondition as the provided QueryValueCondition1
+func (t *QueryValueCondition) FromQueryValueCondition1(v QueryValueCondition1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryValueCondition1 performs a merge with any union data inside the QueryValueCondition, using the provided QueryValueCondition1
+func (t *QueryValueCondition) MergeQueryValueCondition1(v QueryValueCondition1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryValueCondition) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryValueCondition) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// GetApplicationJobLogs List an application's job logs
+	// (GET /applications/{applicationId}/jobLogs)
+	GetApplicationJobLogs(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params GetApplicationJobLogsParams)
 	// GetApplicationJobLog Get an application job log
 	// (GET /applications/{applicationId}/jobLogs/{jobId})
 	GetApplicationJobLog(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, jobID JobID, params GetApplicationJobLogParams)
@@ -442,6 +1031,162 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// GetApplicationJobLogs operation middleware
+func (siw *ServerInterfaceWrapper) GetApplicationJobLogs(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetApplicationJobLogsParams
+
+	// ------------- Optional query parameter "sortField" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sortField", r.URL.Query(), &params.SortField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "sortField"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "sortField", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "sortDirection" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sortDirection", r.URL.Query(), &params.SortDirection, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "sortDirection"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "sortDirection", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page", r.URL.Query(), &params.Page, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "perPage" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "perPage", r.URL.Query(), &params.PerPage, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "perPage"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "perPage", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "query" -------------
+
+	if paramValue := r.URL.Query().Get("query"); paramValue != "" {
+
+		var value ApplicationJobLogQuery
+		err = json.Unmarshal([]byte(paramValue), &value)
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &UnmarshalingParamError{ParamName: "query", Err: err})
+			return
+		}
+
+		params.Query = &value
+
+	}
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var Losantdomain Losantdomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &Losantdomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.Losantdomain = &Losantdomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetApplicationJobLogs(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // GetApplicationJobLog operation middleware
 func (siw *ServerInterfaceWrapper) GetApplicationJobLog(w http.ResponseWriter, r *http.Request) {
@@ -661,10 +1406,13 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/jobLogs", wrapper.GetApplicationJobLogs)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/jobLogs/{jobId}", wrapper.GetApplicationJobLog)
 
 	return m
 }
+
+type ApplicationNotFoundJSONResponse Error
 
 type BadRequestJSONResponse Error
 
@@ -684,6 +1432,121 @@ type TooManyRequestsJSONResponse struct {
 type UnauthorizedJSONResponse Error
 
 type UnexpectedErrorJSONResponse Error
+
+type GetApplicationJobLogsRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        GetApplicationJobLogsParams
+}
+
+type GetApplicationJobLogsResponseObject interface {
+	VisitGetApplicationJobLogsResponse(w http.ResponseWriter) error
+}
+
+type GetApplicationJobLogs200JSONResponse ApplicationJobLogs
+
+func (response GetApplicationJobLogs200JSONResponse) VisitGetApplicationJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplicationJobLogs400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetApplicationJobLogs400JSONResponse) VisitGetApplicationJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplicationJobLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetApplicationJobLogs401JSONResponse) VisitGetApplicationJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplicationJobLogs403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetApplicationJobLogs403JSONResponse) VisitGetApplicationJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplicationJobLogs404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response GetApplicationJobLogs404JSONResponse) VisitGetApplicationJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplicationJobLogs429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetApplicationJobLogs429JSONResponse) VisitGetApplicationJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplicationJobLogsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetApplicationJobLogsdefaultJSONResponse) VisitGetApplicationJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type GetApplicationJobLogRequestObject struct {
 	ApplicationID ApplicationID `json:"applicationId"`
@@ -801,6 +1664,9 @@ func (response GetApplicationJobLogdefaultJSONResponse) VisitGetApplicationJobLo
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// GetApplicationJobLogs List an application's job logs
+	// (GET /applications/{applicationId}/jobLogs)
+	GetApplicationJobLogs(ctx context.Context, request GetApplicationJobLogsRequestObject) (GetApplicationJobLogsResponseObject, error)
 	// GetApplicationJobLog Get an application job log
 	// (GET /applications/{applicationId}/jobLogs/{jobId})
 	GetApplicationJobLog(ctx context.Context, request GetApplicationJobLogRequestObject) (GetApplicationJobLogResponseObject, error)
@@ -845,6 +1711,33 @@ type strictHandler struct {
 	options     StrictHTTPServerOptions
 }
 
+// GetApplicationJobLogs operation middleware
+func (sh *strictHandler) GetApplicationJobLogs(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params GetApplicationJobLogsParams) {
+	var request GetApplicationJobLogsRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetApplicationJobLogs(ctx, request.(GetApplicationJobLogsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetApplicationJobLogs")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetApplicationJobLogsResponseObject); ok {
+		if err := validResponse.VisitGetApplicationJobLogsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetApplicationJobLog operation middleware
 func (sh *strictHandler) GetApplicationJobLog(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, jobID JobID, params GetApplicationJobLogParams) {
 	var request GetApplicationJobLogRequestObject
@@ -878,63 +1771,84 @@ func (sh *strictHandler) GetApplicationJobLog(w http.ResponseWriter, r *http.Req
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7FpZcxu3k/8qXfinysnWiKQOX8zLypacMOXEXpl2qtZUluBMkwNrBpgAGFKMi999C8dc5FAcau19+uuJ",
-	"GjSA7kYfP3TjKwlFmgmOXCsy/ErwnqZZgvb3ZZYlLKSaCf6bmL0Vi9fCjGmMzKjK05TKNRmSS5gzzlSM",
-	"EURUU6AyjNkSYcV0DEwrELnOck0CsqRJjmYyrZYeRWRInj5/iuGLZy+eUzy9OA+jF+dReEFfPicBYeX4",
-	"82fh1vgzM87N2ob1lLJEkeFnIjL1n16QXihSchsQ5BEZnj6/ePns9OL8pfkLiNJUavf16dmLgf3bBOSL",
-	"mF3fY5g3mdvd/CWxtKMD/HGaolGSU8oV1ZQExGtk+JVEYsUTQaOP0vEea52pYb8/ZwmqXk2Kvldr/2xw",
-	"9vRk8OzkdNAL1bK3+MfIt5JMa+RkeHp2fvH02fMXLzcBESuO8pB+LdF4nRkma8dCApJJsZCorC2E1dGf",
-	"DgZWdzpXZEgiwZEERAtNEzu2CYjEv3NUGqNX64d2N4qokXoecoXSDiiRyxAPsV/QtUogc17a7KUmQ1Lp",
-	"bjy4GA6eDy/Oeqdn5//taP8rx7ydcDAcDHqDwcATfjCWs5fytKAslVRpb7MJdv1qxN/XVF051jhGiESY",
-	"p8i1JYeMLvCJAm8W38mjHmvU++zlbMc8Hj6y73YMrNLzxhxEjDRCafm9QS3Xl3ON0jolqlCyzLI0JL+K",
-	"FSSCL0ALWFGmYYZzIRGkmcP4YgjIdIwSKPA8naEEMQeFoeCRAiGB8gn/dTx+fxJRjb2JkbI4wCE5HxgO",
-	"wxhTanbWTidKS8YXjsuMSpqi9ozS0HCldrm8QZ1LDoVywRMCs98ywRXaaEmG5O8c5bo6xf8p1qwzEuGc",
-	"5okmwzlNFAYFYzMhEqScbAJyf7IQJ3N2b85Yyxz9l8I0/JqbYNs0txkfXQFVSoSMaoxc0tAxQtMsKoU9",
-	"ZNhmuYzquJKtubeLN0xWLFcC/yBxTobkX/0qIfbdqOq/m33BUI+c+2I6wyjCaO8RFATlWXQ6hHLZ1lNw",
-	"3B57CNfFmpvSqztq/4uYARZZsIv+X7Tr3+36TfSeMH7Xwe4NWRd9u+W+obLf2gUNo0JRriORUrPxNr9X",
-	"9juoUGRoAoXPgPCjpBKTNXDECKOfGjqvgxkvjotdlTyNTQ9ElEI1VpuvaHTjWHBxm2vkeiuj9L8owWvw",
-	"0PxMUSm62PExSHOlIaU6jCGjWqPkMCF/fb48eUNP5pNJdPv17GLzw4SQUsOfaMIi5+ibrpZxLaWQTpqm",
-	"eu0AsDmkNJkLmVo3dOJtAvJGyBmLIuSPlfUyDFEp0OIOOUQCFXChIaZLBMqBhiFmxo/s6VYSVtt+QwGN",
-	"mzo+EhreKcAlyrW3KzMmMpQONTi2rG3+IfQbkfPo0fJXhDZGJGIBK+q0MLcLl0KXW31DmenB7TcBGQvx",
-	"O+Vrb9XqsaKOhYCU8nVhPyqALEGqEFQiVmCAeyXsDdX4lqVMX9+H1oG/9UmHNElQAlMgqTZRLmXaJott",
-	"EHNSopi2TT11v4Z37M4fOc11LCT7Bx9tGyO+NJ5sza3wkUpDjR2+ixswBSlTivFFUHl/AHifmcxjkFjO",
-	"77g5Nisw3mcYaozcFo+W2UQ4moBCuUQJaBcrhf5gv3oh/s8yX/I1CIs00ZMUS7bf13eTzwdLDXODSsFo",
-	"KkGou/RvYgZmYlCX9t9Xi+OuFpbdDKVmLsPu4N9ukCcgWFjmQxN2Tr20NnbUZmUd5ajNRnZWS9Wk+8Yl",
-	"MO06wVnItmmPHWp9osCMB6DyMAaqoGZIvcoxCzhUL8UcJfg7N61eZekuQa3msi3GnzHVcMd45LChB7Vi",
-	"xVWBy40UyPOUDD9vGbgvnQi5oJz9477etohc96ajhK7b+FaRp7vwOyWfB1VAQy0klHOsEmTO60rwYtOM",
-	"jX3KmSdiRUz0XLLQwDC1VhrTVl3U60zHyFCPM93OsLhWrYS8UyD4/nOMqIpngsrI/tZU05kt9uDSpKea",
-	"XFxonAlxV367wZBl2C7oVi1sl2nkhXbLgq51I5PN53mSrE0K5UIbxk1ypSY4RlTjiWYpkvY9q4j74IYG",
-	"xP1tSY9avRamH1xeObruaxeB/UgH+eCmmcSsmU62EXOVXv2GwtoUaSsKlrBkW6x1KRXyCCOHBRy+mVOW",
-	"OCmbGajEK21B085/osATtQbJ/SG3mG0oWqZuuog6KlJPixvVDYSqOxMBBERiV0YDkGc0vPsok92lPt68",
-	"dQg6glXdLpBHqmEUuWQkICm9f4t8oWODK84uWhRSNBu2N7qMIhMg0cDfZM9mTGNqp5a72tUO7+vrDTvM",
-	"+A9USrq2zPGWQs+1C0cWLrMUQVK+wAAYh5QlCSvqlYpxH6swE2Hc9BiRu0DkN3TVTrPjnCW4V/F+V0Nj",
-	"Do+lmZD6UVpfUI0run5Esv1/zM9PFGgqF6hbctTh1Ewlcn0ct66y1eqdLiuApQgMGvrtw7s/QOO97u2J",
-	"erLFEW2U/X7GozHNEqrxtbl/3bfsP/YEEDoKe3+pAYHHxJx3VQduf9DJpIjysC2iPhrThyJNmW4pzAUk",
-	"lEh9c7WD1gwwGBtgoK6YRIOS1q2rOhM4RNToQrY4sap7sWpV0G5Y6+rWjfjVLKpeFYzdvLWoE5G+ynmU",
-	"4CeUirmL+W5wNjjpgMQuVXbUNRevY2PxqrZUrS4sMRXLzotJzISPlW1oVAvZeSl1x7IMoyuqccTf5DqX",
-	"ePzMsRDvkmN3tEZVLyZ2n+vLRGbr4yb+IWyl+FJryWa5RtVx+rKsL1tMZaeVxnoUvPvUXKkt95aN+A6s",
-	"dQpU9dZw0y2LEQhFzjXK0kd9WNzCR/XHG1v+ze0rjbm9mkAkOIISMKeyYwCvwHJz3TcS8cQG7Nr3gskw",
-	"lybVgdKYtSYjX9h5mFnm4NUqFkkp97fR+4c9Qv0Zo8QyADI1hKm7uEyB8gimVSVoCtRQSsoVQ65/nvBp",
-	"eQjTAKYeuPt5LiD5OShTxmnSg9eJmapcV8XV8SfcNv1d0Tth9lZsePKdZQ84HE+2W1RaUFAzAl9dsr98",
-	"LGzDIwddYEc/7ziatDBLMHUleVjFBvkVXsgXhfKeKLBFp11bdZWrHWZq15i9N5Q9yeVrF5CwR6Ja0dTq",
-	"TIG0PUeMYOYuY5fvR82SaXvDpEOjpOO9zaKUlXGflRR8EfiKboZSCW5AtkQatXtVK6o1WLEAtVbGqn5W",
-	"cGful9Xh74Fd/s573ayCew37zM58ydzcewzdKxHZyFmipN1LFby13U1wC8HoKoCzC4jxnkYYspQmEMZU",
-	"0tAEwV7X1wK+O0mGu93JVuEUhrlkem3NwZ3PDKlEeZkbbLOX6cv3o0ZLJABlDo4qmF76johV6RBe2eVg",
-	"kg8G56GltT9x2pvwaxrGtZae8XtV633Ytp8CVgQJ++SAaTXh0/sT1xs+cTRTwHuN3ICnn4H66RwxUkA1",
-	"JEiVBpMBXJhOXVSxGdGiHstipZ9Y68y1Khifi6KLQkOLcBut6ZOFgJQyrinjKE0wyg0IKh+8LZiO85l9",
-	"6VZOqH6RnWaIMdmsdi/x2r65/jC2KtfGRaqtmTGI1MTSoXWOIg59EbMJT8TC0ftF7hAz5RzeNlVNpBdz",
-	"oO4Z0HYT8kcDxSfcv89TQYMA781tV9kY726+KoAZDe/mLEnUT70Jn/BxzFT50AuYO1ffnSkumHPQMtex",
-	"ZaqUqgdGC78ISEWEiQomXLv/Q5s2ArtQIkKaWJW4HtUTBVLk2rbJTCotHiBUMMkwO7Fp1nWTwxjDO2Uz",
-	"E00SWCA3ZogRzKVITVyIJFsiN9GQaSvR1FhDb+kw+rQQqeYQfgh0Q3R3wjNUZeKbcIVGc9ZfrFowXaJ0",
-	"F1CY/uV8xa/mvaUABdNL6wonnwo2XPPTWXTCQuQKa2b6+2i8Y5QiQ+5OoCfkou8nqb6hrcW7bdv7saVP",
-	"rX4iAVkWtxZy2jsf9Aa22JAhpxkjQ3LeG/TOXWSKbXzp19ZR/a+NS+em/8UmZNX/ajsoGzNhgXrfC5my",
-	"PmGb5sUNemEPbnQ1rFUvHJwLoGgTTHgBMIMiOdi8bW3atU+KV20usl+JsAU41U4/MgTbujYfe860bRQw",
-	"d6ETmrG6Er6IWSIW/X8ZOZ3qZNWXXKDebYE23899bgf8FUm/8Y5mExykp+U7t8NL+wdCBwnLp2Cb263H",
-	"OmeDQfdO9S7sb9u3IO4/8Nx704CRRy80qr+77NoF3z3K1o5425MQw++F01TbDqVG+7W3T3bK6eEp288Y",
-	"Lgbnhyc13v9cDC4Oz6hjwouzl4cnbD96sary79kOy9R8C1FHO9Zn6jjn862xyuqR8i+o7dOnlmMIiKYL",
-	"+6q9rQly6/FgijoWkVupwIgmU7FwCz+XHr2FaGwDLUl6l40m2taX3syo0153tkcMHPCf39Xrs7ufthZp",
-	"DNVW+egbkv7n1iz7qaDelq73H61fTby73Rwby5pFyg6Bx7XiN7ddDMBiCcdGW5x/oiAW9m7qLkfNWE8z",
-	"Vgv1Ns55U9mF0SZdibnFpA/isF7t8UiLuW1uN/8bAAD//w==",
+	"7Hzrchs3svCroGZdJXtrRFKX+ML8+RRLzirljRNLdqo+U3sEzjRJWDPAGMBIYlR891NoYO6gOOSRc+ps",
+	"bf6ExuDS3eh7N/QQRCLNBAeuVTB+COCeplkC+PskyxIWUc0E/0VM34v5W2G+aYjNV5WnKZXLYByckBnj",
+	"TC0gJjHVlFAZLdgtkDumF4RpRUSus1wHYXBLkxzMYlptfR4H4+CHVz9A9Prl61cUDo6Povj1URwd0zev",
+	"gjBg5fdXL6PW95fmOzd7G9BTyhIVjL8EIlP/zyEyiEQaXIUB8DgYH7w6fvPy4PjojfkvDJSmUtvRHw5f",
+	"j/C/VRh8FdOze4jyJnDdw98EOPd8A3ycpmCIZIlySjUNwsBRZPwQxOKOJ4LGn6SFfaF1psbD4YwloAY1",
+	"LIaOrMPD0eEP+6OX+wejQaRuB/M/DX53kmkNPBgfHB4d//Dy1es3qzAQdxzkJvripMtlZoCsXUsQBpkU",
+	"cwkKeSGqrv5gNELa6VwF4yAWHIIw0ELTBL+twkDCtxyUhvin5WOnG0LUpjoYcgUSPyiRywg2gV/M82Ig",
+	"c17y7IkOxkFFu8vR8Xj0anx8ODg4PPr/du7vOeT+iaPxaDQYjUZu4oXhnLUzD4qZJZEq6q1WYVeuzvlv",
+	"NVJXgnW5ABKLKE+Ba5xOMjqHPUUcW3wnidqVqdfxy2GHPR6/su92Dayi88pcxAJoDBLh/QhaLk9mGiQK",
+	"JahIsgxBGgf/EHckEXxOtCB3lGkyhZmQQKRZw/h8TIDpBUhCCc/TKUgiZkRBJHisiJCE8gn/x+Xlb/sx",
+	"1TCYGCyLCxwHRyMDYbSAlJqTtaWJ0pLxuYUyo5KmoB2gNDJQqS6UH0HnkpOCuMRNJAzHMsEVoLYMxsG3",
+	"HOSyusX/KvasAxLDjOaJDsYzmigIC8CmQiRAebAKg/v9udifsXtzx1rm4EYK1nB7rsI2a7YBPz8lVCkR",
+	"MaohtkZDL4A02aIi2GOMbbbLqF5UuDXPtvqGyQrkCuFnEmbBOPjbsDKIQ/tVDT9Mv0Kkz634QjqFOIZ4",
+	"7RUUE8q76HUJ5bbeW7DQbnsJZ8Weq1Kqe1L/q5gSKKxgH/q/9tPfnvokdE8Yv+nB92ZaH3rb7Z6Q2O9x",
+	"QwOoUJTrWKTUHNyG9xTHiYpEBkZROAtInksqIVkSDhBD/KJB87oz49CxuqvCp3HoBo1SkKbt5f0q9DuR",
+	"89gqcK6B65ZpGX5Vgtf8RPMzBaXoHGW+mkjuqCJcaDLDDUtqlkes+vLAmZRCWribhMQPhM3qmqJ17CoM",
+	"fqLxR0vhXbFqqBCS5kqTlOpoQTKqNUhOJsG/vpzsv6P7s8kkvno4PF49mwQVyp9pwmKrx54Q6ZQmMyFT",
+	"1DIWvVUYvBNyyuIY+M43GEWgFNHiBjiJBVhiLugtEMoJjSLIjJpA5q0wrI59QgSNFrJwJDS6UQRuQS6d",
+	"2JhvIgNp79yChaL3lBxsVGAi5v9bnOw/fhUGl0L8k/Kl42q1K6qXQpCU8mXBPyokWQJUAVGJuCMmLqmQ",
+	"/Ug1vGcp02f3Eeqnp77piCYJSMIUkVQbJZ4yjbaw7aPtl06a71A3e1hz5/DkT5zmeiEk+xN25o1zfmsk",
+	"GdmtkJGKQo0TvosYMEVSphTj87CS/pDAfWYMq3E0c37DzbUhwnCfQaQhtkfsjLPRcDQhCuQtSAK4WYn0",
+	"BY46JP7HOJ/wJRHoSIObUmzpT0d0besFziYz43QTQ6kESF2kfxFTYhaGdWz/EzltFzkhuBlIzawD0XHv",
+	"+3l0YQAFZz62oHPrJbexrQ4r00RbHXaOqzxJof4Hl3533wWWQ9qsfWmd8j1FzPeQqDxaEKpIjZEGlWAW",
+	"3l4907QV4h/ssnoSqT8GtZRSG40/FlSTG8Zj6/o6n13ccVWEHQYL4HkajL+0GNxlhoScU87+tKNXHpTr",
+	"0rQV0nUeb+Ww+iPfyWg9SgIaaSFJuQaJIHNeJ4JDm2bs0pmcWSLuAqM9b1lk3DC1VBpSLy3qabRtcKjr",
+	"mX53WESNd0LeKCL4+nuMqVpMBZUx/tZU0ynmsuDWmKcaXlxomApxU459hIhl4Ee0lerrAg28oG6Zr0Yx",
+	"MtZ8lifJ0phQLrQB3BhXapRjTDXsa5ZC4D+z0riPHmicuG84davda2r60e2Vndd/70KxbykgF3aZMcya",
+	"6aTtMVfm1R0okKcCX86zdEvaaC1LrIDHEFtfwPo3M8oSi2XTApX+ik9p4vo9Rdwkr5Jcr3KL1WaGZ+mq",
+	"D6rnhenxiFGdQai6MRpAkFh0cTQO8pRGN59k0t3q08f31oOOyV2dL4DHqsEUuWRBGKT0/j3wuV4Yv+Lw",
+	"2EOQopbSPugkjo2CBOP+JmsOYxpSXFqeirttPtelUzrAuAEqJV0icNyTxzqz6gjdZZYCkZTPISSMk5Ql",
+	"CSvSsYpxp6sgE9GiKTEit4rIHWiTuebEGUtgLeHdqWaOuTyWZkLqnag+pxru6HIHY/sX2uc9RTSVc9Ae",
+	"G7XZNFMJXG8HrU3ceaXTWgWCM0LjDf1y8eFXouFeD9ZoPekRRNSy3495NKRZQjW8NfHXvef8SzeBRHYG",
+	"xi81R2AXnfOhKjCuVzqZFHEe+TTqzj59JNKUaU/eMQwiCdTVjntQzTgGl8YxUKdMgvGSlt5dLQtsmtQo",
+	"snqEWNWlWHkJ1FVrfcW6ob+aOePTArCP79HrBKA/5TxO4DNIxWxg3lXOxk/agLE1lT1pzcXbheF4Vduq",
+	"lvaWkIrb3ptJyITTlT5vVAvZeyt1w7IM4lOq4Zy/y3UuYfuVl0J8SLY9EZmqnkzsv9aliczR2y38VWCm",
+	"+ERryaa5BtVz+W2ZX0afCpeVzLqVe/e5uZPP9pZ9Bj1A66Wo6pXvplgWX0gkcq5BljLq1GLLP6r3prTk",
+	"m2MTygxDExILDkQJMqOypwKvnOXmvu8kwD4q7Np4AWSUS2PqiNKQeY2RS+w8Diyz7tXdQiQl3k9D998L",
+	"q0rjmJlhmvxWI6ir+jZhe481pj1FaHxLeQSxtbwkoXye0zmg4XJ5azUgZ5ixv4ElBrqcWGgmHEsoC5HE",
+	"Y3L9jPL4OiTXz4S8JpTH5PoZNz81vQGSZ8ahOhiNiMqn++YsBupHQid8xiCJcZIilEypBIKdEOQ5fMtp",
+	"wvTyha28u0MNBLZgIKSyJfgm+xg4dhccS8wVGoNzuwN2ybSlx+D2F5zyVxyyOfuGO52fvhXcMlg90Nq4",
+	"7rO5zcbS/pkM38HtjMYuAHQyDLttUk8Z7LZDIy2wwxb9on/v4nrkXygBTwqA/O6q7U1F5JwfFd/sG6Nn",
+	"q+g+7XQhpH5nZLxRl29Qr1M9IFYpFPqHRJSTqVH1hlZkuqzHK8iHJSFa7BG2zmlQvMMHvjBnXeLEl8WR",
+	"ULqbTI3JtU0TOWVY5d2viVFyWlKuGHD944RflybPKFCXJnHrrPvn1oBMGafJgLxNzFJla9i2ajrhqDdt",
+	"iTFhmIM0MLk2JUcuCxO2HpT2OqyZXJfLx1/O8+xFlrbD0aHPBw7GCZ8mkNoCKLlbmDi78Hn4vCDeniKY",
+	"4u96BlZTdYCpJY3W5oPWuPIPO4VkakO9KhJJAlHhQ3iESu1ct0IPKhgflFHMlycte3lrWr3LUb4uyasw",
+	"yPByRmGQgfwNf6MdKrIBRo0JqW0UZKlJVRTYUac6WnKMHtdbR4rVE4a8Odf+rkGsr5cKyQijMA4dU9jI",
+	"WXMLGdcwt95mabZ3s98+pz1r8nntsJK2vo/fHncRbQdUNyljfUJqo+iT385JzmOQSgsRE1ZPzFSy0rrJ",
+	"h6pwgFdqzgjC4OTibRAGp2f4v66CqaUPyybEjgxeNE5aNdjlYY2T/rbvBdu2IF3SgHFCk8R3zY8n0JWP",
+	"Rms0ZE2FoA5WRGJDHJq84gqaimPnhq2eWXfMMd2Z4OdOCj4PnX7LQCrD/oJIoLE/JvLmJA1TFSlJxLGq",
+	"fhbQGWe/MiZrkmaO4GfNHoama8Jcw0MwtibtJxGjCJUC302JExsWFZHG+WlIDo/JAu5pDBFLaUKiBZU0",
+	"MiHsoG8rq+stC8bd3jIf4ZzL+wh056dY3sqTBPOa1LKogceMYQXOSfQ2R69z6DouuAewqPholCLlBkL0",
+	"4MbuH88dvC8I09ZlwdguLFqqq8gO7mmkkyUxkX0R5VkHRnD4MENz1yNgCFbhhnA4pff10YMwSNEjqo+0",
+	"4kr41jNcwchtrrebDdtMt92opVnZksU2BZ3JVqAn24HOt5v9HTHtunpXjwsB/1w80WgLgD0xLB8NSOKS",
+	"rnUJ3VPkGePmo0Fr0ODpNuQPndxVN537OLQXEU2o3AxsWIC6TqlUQLbVy9MD3YpRN6qaUs24nJFPvVR5",
+	"owkvE0ehMeeYm1uwaEHKPNaAXD+L2DVJMR+F/l154p6acIsrMVxLJVOCm+BUwT7jCrhimt3C1urK3dRG",
+	"ldVSRxHz5/ifRYJryuzDkpTxsqThkY9nwGP1BzOfe8ztp/9KdHrrwMYK2HZJS0Ns1ixOjJ9OEdaASbaH",
+	"n2+/4juijIXVfiyxhf68aEcFVSKoigsaOkpITeJiRaMBqYojrnwgKYhyyfQSvWkrKlOgEuRJbnFa41WZ",
+	"8KbeDxwSZfxeqsj1iWsHRo90TH7C7cgkH42OIpyLP+F6MOFnNFrU+tkTprSqNf5iz7syasp1uhtdy7Sa",
+	"8Ov7ffvuY9/OuSZwr41KEfxHQt1yDhArQjVJgCptnSSsUaRW6eClozpAECuLuNA6s326jM9E0UJMI+Tv",
+	"xrOT/bkgKWWoQUCa8CWXidtBjYfDOdOLfIqvWMsF1a9g5Qsjs1pR3lH749nFJZJcmwijOpoZfzo1HDzG",
+	"2KJIC30V0wlPxNzOd5vcAGTKxktYn5A55luofeLX7sB/HlNNJ9y9vTUWoDYB7jMhtcKUm237UCGZ0uhm",
+	"xpJEvRhM+IRfGmtQPOIkzN6ra00uuitmRMtcLxCoEqsBMVT4WZBUxJCocMK1/XeEWbwQN0pERBMkiW3Q",
+	"3lNEilyjpWZalY+LqhqhAXaCNSb7lCJaQHRjcxPGuM2BGzaEmMykSI0tjCW7BW6CSaYRo2vDDYNbW6C+",
+	"LlCqCYT7ZA1hibq94SmoMg85MeYvRr52ZIH0FqTtviDX/7Ky4nZz0lJUxK5PUBT2Pxdg2M5/y9EJi4Ar",
+	"qLHpP88vO0wpMuD2BgZCzodukRqaubVwsc17zz2PNNSLIAxui5J9cDA4Gg1G2GmTAacZC8bB0WA0OLKB",
+	"3QL1y7C2jxo+NNJPq+HXKmU4B73u1ZtCac7ovBDpOnvuqSozgQLQSk+EE17mxnEfmz9/bnwFMpWoO8yt",
+	"xy/C6l1g9cAV9xXcsiWCYMSgNqd2pkuEuKevNsI+FZEnI1pjo9hMaF+aGRxYGUF1IkHpfZqxOjW/iqkB",
+	"bvg3Qzl7CbLKc85Be1KzzWe2XzqlXltvFNbEYMoZVJ5o5eoKvheGVWap78uIR8ogK+PotR4SFoZuB7gq",
+	"s9oXtlbirAvOH+gTF7xYgIHZHsOqoSvjO8UyWgcd5iq9rzJHGG2z1Fj0kS+ltjZBhz5PBQrJQJYJWC8M",
+	"LivqBQM9oJTeW0AORqM6XAd+uPo/vekmLs/QyASNqp0B+ku35lIvyVytVjuznasBe17oFCW/GUtsRwYv",
+	"+76NyIWFJi/78Gzpf8L9Z7goyyoG300U/ywdREfdvzeL1X78KokeNl7H9phPy9frm7d2z343TiwfeBuP",
+	"t/EE93A06vFAa8fLVN6L7GE0jOo8tpD5DiwxGNae2OKSg81L2q/ljkdHmxc1npkej443r/C9bTZrD99s",
+	"Xtt+Zok0dDpgM3rN13f1EAOtSz24+HJlGKL6qx/vmdL42tZ/K2Gg6Rz/VIy3clBEUynohYjddqUEgcSn",
+	"FZ7KCE5pBBMYNyXJ4KTxeKM1MpgaoqLuaX8xnrgb/lDvC+4OtTZpfKrt8sk9hHE/W6twqJjdEYLB3/3D",
+	"xkW4WnWs/yb10KgVrswGvdy54QO+BlttdOtqSrXsBp6jH35+Oq51YlubEJLiydOEF81yYVEqwao4+mb2",
+	"Kdhf64Vt4YQF297Cv4NSr/+9rUYLo+/cYvLwkb/MtWo0aWy90Xn9T+Ts7ED4X/f6nrf/GxiZ/zuW5Wdo",
+	"G5byGh61Kl2j8jP8x6b4TcrTWJTNisc+K15d9WEATA35wtqyoXchsPPLtgo0dT3NWE3Vo55zrNLNihpz",
+	"JWaYTHg0rTaoNQ152K0byl3WggzXTVzbMnS9YdNlaRDN7jYhwezDvfXHKUPF/w4AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -9,16 +9,14 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/losant-go/losant-go/api"
 )
 
-// Timeouts of the local API's HTTP server.
-const (
-	// shutdownTimeout bounds how long a stopping server waits for requests
-	// in flight before it closes their connections.
-	shutdownTimeout   = 5 * time.Second
-	readHeaderTimeout = 10 * time.Second
-	idleTimeout       = 2 * time.Minute
-)
+// shutdownTimeout bounds how long a stopping server waits for requests in
+// flight before it closes their connections. The server's other timeouts
+// are api.NewServer's defaults.
+const shutdownTimeout = 5 * time.Second
 
 // localServer is the local API served over HTTP on a listener of its own.
 type localServer struct {
@@ -36,10 +34,10 @@ func checkListenAddr(addr string) error {
 	return nil
 }
 
-// startServer listens on addr and serves h in a goroutine. When it
-// returns without error, the listener is accepting connections at url.
-// Server errors (a failed TLS handshake, a panicking handler) go to
-// errLog.
+// startServer listens on addr and serves h in a goroutine, with
+// api.NewServer's timeouts and header limit. When it returns without
+// error, the listener is accepting connections at url. Server errors (a
+// failed TLS handshake, a panicking handler) go to errLog.
 func startServer(ctx context.Context, addr string, h http.Handler, errLog io.Writer) (*localServer, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
@@ -47,12 +45,9 @@ func startServer(ctx context.Context, addr string, h http.Handler, errLog io.Wri
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	s := &localServer{
-		srv: &http.Server{
-			Handler:           h,
-			ReadHeaderTimeout: readHeaderTimeout,
-			IdleTimeout:       idleTimeout,
-			ErrorLog:          log.New(errLog, "losant: serve: ", 0),
-		},
+		srv: api.NewServer(h, api.ServerOptions{
+			ErrorLog: log.New(errLog, "losant: serve: ", 0),
+		}),
 		url:  "http://" + ln.Addr().String(),
 		done: make(chan error, 1),
 	}

@@ -64,16 +64,19 @@ func genModels(doc *openapi3.T) ([]byte, error) {
 	for name := range doc.Components.Responses {
 		drop[codegen.SchemaNameToTypeName(name)] = true
 	}
+	skipped := skippedSchemas(doc)
 	keepType := func(name string) bool {
 		if drop[name] {
 			return false
 		}
-		for _, s := range schemaTypes {
-			if strings.HasPrefix(name, s) {
-				return true
+		// The longest schema name the type starts with decides.
+		best := ""
+		for _, s := range append(append([]string{}, schemaTypes...), skipped...) {
+			if strings.HasPrefix(name, s) && len(s) > len(best) {
+				best = s
 			}
 		}
-		return false
+		return best != "" && !slices.Contains(skipped, best)
 	}
 
 	var out bytes.Buffer
@@ -199,6 +202,17 @@ func schemaTypeNames(doc *openapi3.T) ([]string, map[string]string) {
 	}
 	sort.Strings(names)
 	return names, renames
+}
+
+// skippedSchemas returns the Go names of the schemas marked x-go-sdk-skip.
+func skippedSchemas(doc *openapi3.T) []string {
+	var out []string
+	for name, ref := range doc.Components.Schemas {
+		if skip, _ := ref.Value.Extensions[sdkSkipExt].(bool); skip {
+			out = append(out, codegen.SchemaNameToTypeName(name))
+		}
+	}
+	return out
 }
 
 // constType returns the type of the first constant of a const block.

@@ -32,6 +32,10 @@ type apiModel struct {
 	Patterns      []patternModel
 	// NeedRegexp: some pattern has no generated matcher.
 	NeedRegexp bool
+	// SchemasJSON holds the schemas of JSON-encoded query parameters.
+	SchemasJSON string
+
+	schemas *schemaTable
 }
 
 type serviceModel struct {
@@ -69,7 +73,8 @@ type patternModel struct {
 
 type queryParamModel struct {
 	Name, Field, GoType, Doc string
-	Kind                     string // enum, int, string, bool
+	Kind                     string // enum, int, string, bool, json
+	Schema                   string // the component schema of a json parameter
 	Default                  string
 	Min, Max                 *float64
 	EnumValues               string
@@ -79,7 +84,7 @@ func readAPI(doc *openapi3.T) (*apiModel, error) {
 	if doc.Info == nil || doc.Info.Version == "" {
 		return nil, errors.New("openapi.yaml has no info.version")
 	}
-	m := &apiModel{AcceptVersion: "^" + doc.Info.Version}
+	m := &apiModel{AcceptVersion: "^" + doc.Info.Version, schemas: newSchemaTable(doc)}
 	services := map[string]*serviceModel{}
 	patterns := map[string]string{}
 	tagDocs := map[string]string{}
@@ -97,7 +102,7 @@ func readAPI(doc *openapi3.T) (*apiModel, error) {
 		sort.Strings(methods)
 		for _, method := range methods {
 			op := item.GetOperation(method)
-			o, err := readOp(path, method, item, op, patterns)
+			o, err := readOp(path, method, item, op, patterns, m.schemas)
 			if err != nil {
 				return nil, fmt.Errorf("operation %s %s (%s): %w", method, path, op.OperationID, err)
 			}
@@ -120,6 +125,12 @@ func readAPI(doc *openapi3.T) (*apiModel, error) {
 		}
 	}
 	sort.Slice(m.Services, func(i, j int) bool { return m.Services[i].Name < m.Services[j].Name })
+	for _, p := range m.schemas.Patterns() {
+		if _, ok := patterns[p]; !ok {
+			patterns[p] = fmt.Sprintf("pattern%d", len(patterns)+1)
+		}
+	}
+	m.SchemasJSON = m.schemas.JSON()
 	for p, v := range patterns {
 		m.Patterns = append(m.Patterns, patternModel{Var: v, Pattern: p, Func: matcher(p)})
 		m.NeedRegexp = m.NeedRegexp || matcher(p) == ""
@@ -128,7 +139,7 @@ func readAPI(doc *openapi3.T) (*apiModel, error) {
 	return m, nil
 }
 
-func readOp(path, method string, item *openapi3.PathItem, op *openapi3.Operation, patterns map[string]string) (*opModel, error) {
+func readOp(path, method string, item *openapi3.PathItem, op *openapi3.Operation, patterns map[string]string, schemas *schemaTable) (*opModel, error) {
 	if op.OperationID == "" {
 		return nil, errors.New("no operationId")
 	}
@@ -182,7 +193,7 @@ func readOp(path, method string, item *openapi3.PathItem, op *openapi3.Operation
 			fixed.Set(p.Name, fmt.Sprint(p.Schema.Value.Default))
 			continue
 		}
-		q, err := readQueryParam(p)
+		q, err := readQueryParam(p, schemas)
 		if err != nil {
 			return nil, fmt.Errorf("query parameter %s: %w", p.Name, err)
 		}
@@ -246,14 +257,26 @@ func schemaGoName(ref *openapi3.SchemaRef) string {
 	return codegen.SchemaNameToTypeName(ref.Ref[strings.LastIndexByte(ref.Ref, '/')+1:])
 }
 
-func readQueryParam(p *openapi3.Parameter) (queryParamModel, error) {
+func readQueryParam(p *openapi3.Parameter, schemas *schemaTable) (queryParamModel, error) {
 	q := queryParamModel{Name: p.Name, Doc: strings.TrimSpace(p.Description)}
 	q.Field, _ = p.Extensions["x-go-name"].(string)
 	if q.Field == "" {
 		q.Field = codegen.ToCamelCaseWithInitialisms(p.Name)
 	}
+	if mt := p.Content.Get("application/json"); mt != nil {
+		// A JSON-encoded parameter: its Go type is the SDK's own
+		// (x-go-sdk-type), checked against the schema before sending.
+		q.Kind = "json"
+		q.GoType, _ = p.Extensions["x-go-sdk-type"].(string)
+		if q.GoType == "" || mt.Schema == nil || mt.Schema.Ref == "" {
+			return q, errors.New("a JSON-encoded parameter needs x-go-sdk-type and a $ref to a component schema")
+		}
+		q.Schema = mt.Schema.Ref[strings.LastIndexByte(mt.Schema.Ref, '/')+1:]
+		schemas.add(q.Schema)
+		return q, nil
+	}
 	if p.Schema == nil || p.Schema.Value == nil {
-		return q, errors.New("no schema (content-encoded query parameters are not supported yet)")
+		return q, errors.New("no schema")
 	}
 	s := p.Schema.Value
 	if s.Default != nil {

@@ -42,6 +42,17 @@ var {{.Var}} = &Operation{
 	DocsURL: {{quote .DocsURL}},
 }
 {{end}}
+// schemasJSON holds the component schemas of JSON-encoded query
+// parameters, and what they reference, for CheckJSON.
+const schemasJSON = {{quote .SchemasJSON}}
+
+// schemaPatterns are the matchers of the patterns in schemasJSON.
+var schemaPatterns = map[string]func(string) bool{
+{{- range .Patterns}}
+	{{quote .Pattern}}: {{.Var}},
+{{- end}}
+}
+
 // All lists every operation of openapi.yaml, by path and method.
 var All = []*Operation{
 {{- range .Ops}}
@@ -154,6 +165,17 @@ func (p *{{.ParamsType}}) values() (url.Values, error) {
 {{- else if eq .Kind "bool"}}
 	if p.{{.Field}} != nil {
 		q.Set({{quote .Name}}, strconv.FormatBool(*p.{{.Field}}))
+	}
+{{- else if eq .Kind "json"}}
+	if p.{{.Field}} != nil {
+		raw, err := json.Marshal(p.{{.Field}})
+		if err != nil {
+			return nil, invalidArg({{quote .Name}}, "%v", err)
+		}
+		if err := ops.CheckJSON({{quote .Schema}}, raw); err != nil {
+			return nil, invalidArg({{quote .Name}}, "%v (see openapi.yaml's {{.Schema}})", err)
+		}
+		q.Set({{quote .Name}}, string(raw))
 	}
 {{- end}}
 {{- end}}
