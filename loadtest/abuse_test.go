@@ -418,10 +418,14 @@ func (g gen) badID() string {
 	}
 }
 
+// valueChars may appear unescaped in a query value without ending it or
+// making Go's query parser drop the pair (as ';' does).
+const valueChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$'()*,:@/?"
+
 // notBool returns a value strconv.ParseBool refuses, escaped for a query.
 func (g gen) notBool() string {
 	for {
-		v := g.pick([]string{"maybe", "yes", "no", "2", "-1", "nil", "null", "tru", "falsey", "[]", "{}", "%27%27", "%22true%22", g.from(pathChars, 1+g.r.IntN(30)), g.escaped(1 + g.r.IntN(10))})
+		v := g.pick([]string{"maybe", "yes", "no", "2", "-1", "nil", "null", "tru", "falsey", "[]", "{}", "%27%27", "%22true%22", g.from(valueChars, 1+g.r.IntN(30)), g.escaped(1 + g.r.IntN(10))})
 		if dec, err := url.QueryUnescape(v); err == nil && dec != "" {
 			if _, err := strconv.ParseBool(dec); err != nil {
 				return v
@@ -589,7 +593,7 @@ func (g gen) garbage() rawRequest {
 	switch g.r.IntN(7) {
 	case 0:
 		kind = "bad escape in the path"
-		head = line("GET", "/applications/"+g.pick([]string{"%", "%z", "%zz", "%G0", "%%", "%u0041"})+g.from(pathChars, g.r.IntN(10))+"/jobLogs/x") + host
+		head = line("GET", "/applications/"+g.from(pathChars, g.r.IntN(10))+g.pick([]string{"%", "%z", "%zz", "%G0", "%%", "%u0041"})+"/jobLogs/x") + host
 	case 1:
 		kind = "control byte in the target"
 		head = line("GET", "/applications/"+g.pick([]string{"\x00", "\x01", "\x1b", "\x7f"})+"/jobLogs/x") + host
