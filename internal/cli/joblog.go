@@ -70,7 +70,7 @@ func (a *app) joblogCmd() *cobra.Command {
 	}
 	cf := &clientFlags{}
 	cf.register(cmd)
-	cmd.AddCommand(a.joblogGetCmd(cf), a.joblogWaitCmd(cf))
+	cmd.AddCommand(a.joblogGetCmd(cf), a.joblogWaitCmd(cf), a.joblogListCmd(cf))
 	return cmd
 }
 

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/losant-go/losant-go/api"
 	losant "github.com/losant-go/losant-go"
+	"github.com/losant-go/losant-go/api"
 )
 
 // The example job log openapi.yaml ships, which ExampleStore serves.

@@ -35,7 +35,7 @@ const exportErrored = "575ec76c7ae143cd83dc4aa1";
 const exportFailed = "575ec76c7ae143cd83dc4aa2";
 const otherAppJob = "575ec76c7ae143cd83dc4aa3";
 
-function list(token: string | undefined, appId: string, query?: ListQuery) {
+function list(token: string | undefined, appId: string, query: ListQuery = {}) {
   return client(token).GET(path, { params: { path: { applicationId: appId }, query } });
 }
 
