@@ -22,6 +22,8 @@ const (
 	demoSteps           = 8
 	demoPollInterval    = 200 * time.Millisecond
 	demoMaxPollInterval = 400 * time.Millisecond
+	// demoListLimit is how many job logs the demo lists.
+	demoListLimit = 5
 	// demoGrace is how long past --duration the demo waits before it
 	// gives up: it must never hang.
 	demoGrace = 30 * time.Second
@@ -38,7 +40,8 @@ func (a *app) demoCmd() *cobra.Command {
 		Short: "Try everything offline: a local API, a job log, and a simulated job to wait for",
 		Long: `Runs the local Losant API in-process on a free loopback port, with the
 spec's example job logs and an API token made up for the run, then does what
-you would do against api.losant.com: gets a job log and prints it, and waits
+you would do against api.losant.com: gets a job log and prints it, lists the
+application's job logs, and waits
 for a simulated job, showing its progress, until it ends. Needs no token and
 no network. Exits like "joblog wait": 0 when the job completed, 3 when it
 ended errored or failed (see --outcome).`,
@@ -74,7 +77,7 @@ func (a *app) demo(ctx context.Context, duration time.Duration, outcome losant.A
 	}
 	example := examples[0]
 	h, err := api.NewHandler(api.Options{
-		Tokens: map[string][]string{token: {"applicationJobLog.get"}},
+		Tokens: map[string][]string{token: {"applicationJobLog.get", "applicationJobLogs.get"}},
 		Store:  store,
 		Logger: slog.New(slog.NewTextHandler(a.stderr, nil)),
 	})
@@ -111,7 +114,22 @@ func (a *app) demo(ctx context.Context, duration time.Duration, outcome losant.A
 		return err
 	}
 
-	// 2. Wait for a simulated job.
+	// 2. List the application's job logs: a short table, with the story
+	// (stdout keeps only the job logs' JSON objects with -o json).
+	lf := &listFlags{
+		app: jf.app, sort: string(losant.ApplicationJobLogSortFieldRunQueuedAt), order: string(losant.SortDirectionDesc),
+		pageSize: losant.DefaultPageSize, limit: demoListLimit, output: listTable,
+	}
+	fmt.Fprintf(out, "\nThe application's job logs, newest first:\n$ losant joblog list --app %s --order %s --limit %d\n", lf.app, lf.order, lf.limit)
+	params, err := lf.params()
+	if err != nil {
+		return err
+	}
+	if err := listJobLogs(ctx, out, c, lf, params); err != nil {
+		return err
+	}
+
+	// 3. Wait for a simulated job.
 	simCtx, stopSim := context.WithCancel(ctx)
 	sim, err := store.Simulate(simCtx, api.SimulateOptions{
 		ApplicationID: jf.app, Duration: duration, Steps: demoSteps, Outcome: outcome,

@@ -139,7 +139,7 @@ per line, written as each page arrives.`,
 		if err != nil {
 			return err
 		}
-		return a.list(ctx, c, lf, params)
+		return listJobLogs(ctx, a.stdout, c, lf, params)
 	})
 	return cmd
 }
@@ -251,9 +251,9 @@ func listError(err error) error {
 	return err
 }
 
-// list prints the job logs lf selects, page by page.
-func (a *app) list(ctx context.Context, c *losant.Client, lf *listFlags, params *losant.ApplicationJobLogListParams) error {
-	w := bufio.NewWriter(a.stdout)
+// listJobLogs prints the job logs lf selects on stdout, page by page.
+func listJobLogs(ctx context.Context, stdout io.Writer, c *losant.Client, lf *listFlags, params *losant.ApplicationJobLogListParams) error {
+	w := bufio.NewWriter(stdout)
 	var out listWriter
 	switch lf.output {
 	case listJSON:

@@ -641,8 +641,14 @@ func TestComparerReportsDrift(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(c.diffs, tc.want) {
-				t.Errorf("differences reported:\n%s\nwant:\n%s", lines(c.diffs), lines(tc.want))
+			// The cases change the job log schema, which the list's items
+			// share: the items' copies of each difference are expected too
+			// and checked by TestSpecMatchesPublishedSchemas, not here.
+			got := slices.DeleteFunc(slices.Clone(c.diffs), func(d difference) bool {
+				return strings.HasPrefix(d.Path, "ApplicationJobLogs.")
+			})
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("differences reported:\n%s\nwant:\n%s", lines(got), lines(tc.want))
 			}
 		})
 	}
