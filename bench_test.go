@@ -244,7 +244,7 @@ func BenchmarkGet(b *testing.B) {
 
 // benchDecodeSDK runs the SDK's decode path (content-type check, size cap,
 // JSON decoding, trailing-data check) on body, as Get does on a response.
-func benchDecodeSDK(c *Client, req *http.Request, body []byte, out *ApplicationJobLog) error {
+func benchDecodeSDK(c *Client, req *http.Request, body []byte, out any) error {
 	resp := &http.Response{
 		StatusCode: http.StatusOK, ContentLength: int64(len(body)),
 		Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}},
@@ -319,6 +319,131 @@ func peakHeap(fn func()) uint64 {
 	fn()
 	runtime.ReadMemStats(&after)
 	return after.TotalAlloc - before.TotalAlloc
+}
+
+// jobLogOfSize builds a valid job log of exactly size bytes (at least
+// about 1 KiB), as scripts/memory.sh serves them (testdata/memserver): a
+// finished device import whose output holds one download URL per KiB (a
+// tenth of the body) and validation errors for the rest, padded with
+// spaces to the exact size.
+func jobLogOfSize(size int) []byte {
+	var b bytes.Buffer
+	b.Grow(size)
+	b.WriteString(`{"id":"575ec76c7ae143cd83dc4a96","jobId":"575ec76c7ae143cd83dc4a90","name":"ImportDevices",` +
+		`"applicationId":"575ec8687ae143cd83dc4a97","runQueuedAt":"2025-06-10T04:00:00.000Z",` +
+		`"runStartedAt":"2025-06-10T04:00:01.007Z","runCompletedAt":"2025-06-10T06:07:42.123Z","status":"completed",` +
+		`"progress":{"completed":9007199254740991,"total":9007199254740991},` +
+		`"output":{"created":1749528000123,"failed":6000,"downloadUrls":[`)
+	const mid, tail = `],"validationErrors":[`, `]}}`
+	end := size - len(mid) - len(tail)
+	var item []byte
+	for i := range size >> 10 {
+		item = fmt.Appendf(item[:0], `"https://files.example.com/applications/575ec8687ae143cd83dc4a97/archive/2025-06-10/part-%07d.csv.gz"`, i)
+		if i > 0 {
+			item = append([]byte{','}, item...)
+		}
+		if b.Len()+len(item) > end {
+			break
+		}
+		b.Write(item)
+	}
+	b.WriteString(mid)
+	end += len(mid)
+	for i := 0; ; i++ {
+		item = fmt.Appendf(item[:0], `{"type":"device","name":"Thermostat %d","id":"575ec8687ae143cd8%07x",`+
+			`"message":"attribute \"temp\" is missing on row %d of the import file"}`, i, i&0xfffffff, i+2)
+		if i > 0 {
+			item = append([]byte{','}, item...)
+		}
+		if b.Len()+len(item) > end {
+			break
+		}
+		b.Write(item)
+	}
+	b.WriteString(strings.Repeat(" ", end-b.Len()))
+	b.WriteString(tail)
+	return b.Bytes()
+}
+
+// memorySizes are the body sizes of BenchmarkDecodeMemory, in MiB.
+var memorySizes = []int{1, 16, 64}
+
+// BenchmarkDecodeMemory measures the memory a large job log costs: the
+// SDK's decode path (as Get runs it) into the typed model, and into the
+// raw object GetRaw returns, for bodies of 1, 16 and 64 MiB made of many
+// validation errors and download URLs (jobLogOfSize). It reports
+//
+//   - peak-heap/body: everything the decode of one body allocates, with the
+//     collector held off (peakHeap), per body byte: the most heap it can
+//     need;
+//   - live-heap/body: what the decoded value keeps alive once the
+//     collector has run, per body byte: what a caller holds afterwards,
+//     and what the collector's pacing (GOGC) multiplies.
+//
+// The cap is raised above the body so that the 64 MiB body is decoded, not
+// refused. Run it with -benchtime=1x: one decode of 64 MiB takes a while.
+func BenchmarkDecodeMemory(b *testing.B) {
+	req, err := http.NewRequest(http.MethodGet, "http://127.0.0.1/applications/a/jobLogs/j", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, mib := range memorySizes {
+		body := jobLogOfSize(mib << 20)
+		c, err := NewClient(WithToken(benchToken), WithMaxResponseBytes(int64(len(body))))
+		if err != nil {
+			b.Fatal(err)
+		}
+		impls := []struct {
+			name   string
+			decode func() (any, error)
+		}{
+			{"model", func() (any, error) {
+				var log ApplicationJobLog
+				return &log, benchDecodeSDK(c, req, body, &log)
+			}},
+			{"raw", func() (any, error) {
+				var raw rawObject
+				return &raw, benchDecodeSDK(c, req, body, &raw)
+			}},
+		}
+		for _, impl := range impls {
+			b.Run(fmt.Sprintf("size=%dMiB/out=%s", mib, impl.name), func(b *testing.B) {
+				b.SetBytes(int64(len(body)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := impl.decode(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				peak := peakHeap(func() {
+					v, err := impl.decode()
+					if err != nil {
+						b.Error(err)
+					}
+					runtime.KeepAlive(v)
+				})
+				b.ReportMetric(float64(peak)/float64(len(body)), "peak-heap/body")
+				b.ReportMetric(float64(liveHeap(impl.decode))/float64(len(body)), "live-heap/body")
+			})
+		}
+	}
+}
+
+// liveHeap returns how much heap the value decode returns keeps alive
+// after a collection.
+func liveHeap(decode func() (any, error)) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	v, _ := decode()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(v)
+	if after.HeapAlloc < before.HeapAlloc {
+		return 0
+	}
+	return after.HeapAlloc - before.HeapAlloc
 }
 
 // pollServer answers inProgress until every polls-th request, which gets

@@ -16,6 +16,10 @@ package loadtest
 //     (bad escapes, control bytes, bad header names, oversized headers)
 //     must get net/http's own 4xx, which comes before the handler.
 //
+// Afterwards the server must still answer, and its open file descriptors
+// must return to what they were before the attack. Setting -abuse.slow,
+// -abuse.requests or -abuse.garbage to 0 leaves that part out.
+//
 // Run it with scripts/abuse.sh, which builds the server, raises the file
 // descriptor limit, checks the server's stderr for panics and stops the
 // server by its PID. TestAbuse skips unless -abuse is given.
@@ -50,11 +54,11 @@ var (
 	abuseURL        = flag.String("abuse.url", "", "base URL of a running `losant serve` (scripts/abuse.sh starts one)")
 	abusePID        = flag.Int("abuse.pid", 0, "that server's PID, to report its file descriptors and memory (0: not reported)")
 	abuseToken      = flag.String("abuse.token", "abuse-token", "a full-access token the server accepts")
-	abuseSlow       = flag.Int("abuse.slow", 1000, "slowloris connections held open at once")
+	abuseSlow       = flag.Int("abuse.slow", 1000, "slowloris connections held open at once (0: no slowloris attack)")
 	abuseHold       = flag.Duration("abuse.hold", 25*time.Second, "how long the slowloris connections are held while the normal client measures")
 	abuseMaxLatency = flag.Duration("abuse.maxlatency", time.Second, "the normal client's worst acceptable latency")
-	abuseRequests   = flag.Int("abuse.requests", 10_000, "malformed requests that must get Losant's JSON 4xx")
-	abuseGarbage    = flag.Int("abuse.garbage", 1_000, "requests that are not valid HTTP, which net/http must refuse with a 4xx")
+	abuseRequests   = flag.Int("abuse.requests", 10_000, "malformed requests that must get Losant's JSON 4xx (0: none)")
+	abuseGarbage    = flag.Int("abuse.garbage", 1_000, "requests that are not valid HTTP, which net/http must refuse with a 4xx (0: none)")
 	abuseWorkers    = flag.Int("abuse.workers", 16, "connections sending malformed requests at once")
 	abuseSeed       = flag.Uint64("abuse.seed", 0, "random seed (0: from the clock; the seed used is printed, for a rerun)")
 )
@@ -227,6 +231,9 @@ func sleepCtx(ctx context.Context, d time.Duration) {
 }
 
 func slowlorisTest(t *testing.T, base *url.URL, normal *http.Client) {
+	if *abuseSlow <= 0 {
+		t.Skip("-abuse.slow=0")
+	}
 	s := &slowloris{addr: base.Host}
 	ctx, cancel := context.WithCancel(t.Context())
 	var wg sync.WaitGroup
@@ -448,6 +455,30 @@ func (g gen) notBool() string {
 	}
 }
 
+// badListParam returns a parameter of the list endpoint that breaks the
+// spec: an unknown sort field or direction, a page or perPage out of range
+// or not an integer, or a query that is not the JSON of an object.
+func (g gen) badListParam() string {
+	switch g.r.IntN(5) {
+	case 0:
+		return "sortField=" + g.pick([]string{"id", "NAME", "name%00", "__proto__", "%24where", g.from(valueChars, 1+g.r.IntN(30))})
+	case 1:
+		return "sortDirection=" + g.pick([]string{"up", "ASC", "-1", "descending", g.from(valueChars, 1+g.r.IntN(10))})
+	case 2:
+		return "page=" + g.pick([]string{"-1", "1.5", "x", "1e3", "0x10", "99999999999999999999999", "%2D1"})
+	case 3:
+		return "perPage=" + g.pick([]string{"0", "-1", "1001", "1000000", "1.0", "all", "NaN", "99999999999999999999999"})
+	}
+	bad := g.pick([]string{
+		"{", "}", "[]", "[1,2]", "\"status\"", "42", "true", "{\"status\":", "{\"status\":\"completed\"", "{'status':'completed'}",
+		"{\"status\":\"completed\"}}", "{\"a\":1}{\"b\":2}", "{\"\\ud800\":1,", "{\"name\":\"\\x41\"}",
+		// Deep and long, within MaxQueryBytes once escaped:
+		strings.Repeat("[", 4_000), strings.Repeat("[", 2_000) + strings.Repeat("]", 2_000),
+		strings.Repeat("{\"$and\":[", 600), "{\"status\":{\"$in\":[" + strings.Repeat("\"completed\",", 800),
+	})
+	return "query=" + url.QueryEscape(bad)
+}
+
 // noiseQuery returns random query parameters that may or may not be
 // refused by themselves.
 func (g gen) noiseQuery() string {
@@ -509,7 +540,7 @@ func (g gen) malformed() rawRequest {
 		auth = "" // the validator checks the token first: vary what it sees
 	}
 	var kind string
-	switch g.r.IntN(8) {
+	switch g.r.IntN(9) {
 	case 0:
 		kind = "method"
 		method = g.pick([]string{"POST", "PUT", "DELETE", "PATCH", "HEAD", "TRACE", "CONNECT", "OPTIONS", "PROPFIND", "M-SEARCH", "get", "Get", "GET2", "PRI", g.from(tchars, 1+g.r.IntN(20))})
@@ -558,6 +589,9 @@ func (g gen) malformed() rawRequest {
 			target += "?" + param + "=" + g.notBool()
 		}
 	case 6:
+		kind = "list parameters"
+		target = "/applications/" + abuseApp + "/jobLogs?" + g.badListParam()
+	case 7:
 		kind = "long URI"
 		target += "?pad=" + g.from(pathChars, 20<<10+g.r.IntN(30<<10))
 	default:
@@ -808,6 +842,9 @@ func checkLosantError(req rawRequest, a answer) string {
 }
 
 func malformedTest(t *testing.T, base *url.URL, seed uint64) {
+	if *abuseRequests <= 0 {
+		t.Skip("-abuse.requests=0")
+	}
 	tl := newTally()
 	elapsed := runRequests(base.Host, *abuseRequests, *abuseWorkers, false, gen.malformed, checkLosantError, seed, tl)
 	fmt.Printf("malformed: %d requests with random malformed methods, paths, IDs, tokens, queries and headers, over %d connections, in %v (%.0f/s)\n",
@@ -833,7 +870,7 @@ func checkRefused(_ rawRequest, a answer) string {
 
 func garbageTest(t *testing.T, base *url.URL, seed uint64) {
 	if *abuseGarbage <= 0 {
-		return
+		t.Skip("-abuse.garbage=0")
 	}
 	tl := newTally()
 	elapsed := runRequests(base.Host, *abuseGarbage, *abuseWorkers, true, gen.garbage, checkRefused, seed+1, tl)

@@ -41,6 +41,11 @@ func TestDemo(t *testing.T) {
 			if len(statuses) != 2 || statuses[0][1] != "completed" || statuses[1][1] != tt.status {
 				t.Errorf("job log statuses %v, want the example's completed then %s:\n%s", statuses, tt.status, r.stdout)
 			}
+			// The example application's job logs, listed as a table.
+			if !strings.Contains(r.stdout, "$ losant joblog list --app "+exampleApp) ||
+				!regexp.MustCompile(`(?m)^`+exampleJob+`\s+ArchiveData\s+completed\s+100%\s+2025-06-10 04:00:00\s+7m41s$`).MatchString(r.stdout) {
+				t.Errorf("stdout does not list the application's job logs:\n%s", r.stdout)
+			}
 			lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
 			if !strings.HasPrefix(lines[0], "status queued") || !strings.Contains(lines[len(lines)-1], tt.lastLine) {
 				t.Errorf("stderr, want progress lines from queued to the end:\n%s", r.stderr)
@@ -70,7 +75,7 @@ func TestDemoJSON(t *testing.T) {
 	if _, err := dec.Token(); err != io.EOF {
 		t.Errorf("stdout holds more than two JSON objects:\n%s", r.stdout)
 	}
-	if !strings.Contains(r.stderr, "running in-process at http://127.0.0.1:") {
+	if !strings.Contains(r.stderr, "running in-process at http://127.0.0.1:") || !strings.Contains(r.stderr, "$ losant joblog list") {
 		t.Errorf("the story is not on stderr:\n%s", r.stderr)
 	}
 }

@@ -87,7 +87,7 @@ type listFlags struct {
 func (a *app) joblogListCmd(cf *clientFlags) *cobra.Command {
 	lf := &listFlags{output: listTable}
 	cmd := &cobra.Command{
-		Use: "list --app ID [--status S[,S...]] [--name NAME] [--query JSON] [--sort FIELD] [--order asc|desc] [--page-size N] [--limit N] [-o table|json|jsonl]",
+		Use:   "list --app ID [--status S[,S...]] [--name NAME] [--query JSON] [--sort FIELD] [--order asc|desc] [--page-size N] [--limit N] [-o table|json|jsonl]",
 		Short: "List an application's job logs, found by status, name or an advanced query",
 		Long: `Lists the application's job logs that match --status, --name and --query (all
 must hold: they are combined with $and), sorted by --sort in --order, ties
@@ -264,7 +264,7 @@ func listJobLogs(ctx context.Context, stdout io.Writer, c *losant.Client, lf *li
 		out = &tableWriter{w: w}
 	}
 	p := *params
-	left := lf.limit // 0: no limit
+	left := lf.limit                // 0: no limit
 	var older, last map[string]bool // IDs of the two previous pages
 	for {
 		raw, err := c.ApplicationJobLog.ListRaw(ctx, lf.app, &p)
@@ -273,7 +273,7 @@ func listJobLogs(ctx context.Context, stdout io.Writer, c *losant.Client, lf *li
 				err = fmt.Errorf("interrupted listing job logs: %w", context.Cause(ctx))
 			}
 			// Whatever was printed so far stays valid output.
-			if ferr := out.finish(); ferr != nil {
+			if ferr := out.abort(); ferr != nil {
 				return ferr
 			}
 			return listError(err)
@@ -323,6 +323,7 @@ type listWriter interface {
 	item(raw json.RawMessage) error
 	flush() error  // end of a page: write out what is buffered
 	finish() error // end of the list
+	abort() error  // the list failed: end what was printed, if anything
 }
 
 // jsonLinesWriter prints one job log per line, as the API sent it.
@@ -336,6 +337,7 @@ func (j *jsonLinesWriter) item(raw json.RawMessage) error {
 }
 func (j *jsonLinesWriter) flush() error  { return j.w.Flush() }
 func (j *jsonLinesWriter) finish() error { return j.w.Flush() }
+func (j *jsonLinesWriter) abort() error  { return j.w.Flush() }
 
 // jsonArrayWriter prints one JSON array of the job logs as the API sent
 // them, one per line, streamed: "[" goes out with the first log.
@@ -359,6 +361,13 @@ func (j *jsonArrayWriter) item(raw json.RawMessage) error {
 }
 
 func (j *jsonArrayWriter) flush() error { return j.w.Flush() }
+
+func (j *jsonArrayWriter) abort() error {
+	if j.n == 0 {
+		return nil // nothing printed: print nothing
+	}
+	return j.finish()
+}
 
 func (j *jsonArrayWriter) finish() error {
 	if j.ended {
@@ -404,6 +413,7 @@ func (t *tableWriter) item(raw json.RawMessage) error {
 }
 
 func (t *tableWriter) flush() error { return t.w.Flush() }
+func (t *tableWriter) abort() error { return t.w.Flush() }
 
 func (t *tableWriter) finish() error {
 	if !t.header {
