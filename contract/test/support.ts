@@ -43,7 +43,7 @@ export const tokens = {
   noscope: env("LOSANT_CONTRACT_TOKEN_NOSCOPE"),
 } as const;
 
-/** The served data: openapi.yaml's components.examples. */
+/** The served data: test/fixtures/joblogs.json (.ci/contract passes it to losant serve with --data). */
 export const ids = {
   applicationId: "575ec8687ae143cd83dc4a97",
   jobId: "575ec76c7ae143cd83dc4a96",
