@@ -11,6 +11,12 @@ const (
 	ApplicationJobLogOwnerTypeUser         ApplicationJobLogOwnerType = "user"
 )
 
+// ApplicationJobLogOwnerTypeValues returns the values openapi.yaml lists for ApplicationJobLogOwnerType. The API may
+// send others; they decode as they are.
+func ApplicationJobLogOwnerTypeValues() []ApplicationJobLogOwnerType {
+	return []ApplicationJobLogOwnerType{ApplicationJobLogOwnerTypeApplication, ApplicationJobLogOwnerTypeUser, ApplicationJobLogOwnerTypeOrganization}
+}
+
 // Valid indicates whether the value is a known member of the ApplicationJobLogOwnerType enum.
 func (e ApplicationJobLogOwnerType) Valid() bool {
 	switch e {
@@ -33,6 +39,12 @@ const (
 	ApplicationJobLogRequestedByTypeSystem   ApplicationJobLogRequestedByType = "system"
 	ApplicationJobLogRequestedByTypeUser     ApplicationJobLogRequestedByType = "user"
 )
+
+// ApplicationJobLogRequestedByTypeValues returns the values openapi.yaml lists for ApplicationJobLogRequestedByType. The API may
+// send others; they decode as they are.
+func ApplicationJobLogRequestedByTypeValues() []ApplicationJobLogRequestedByType {
+	return []ApplicationJobLogRequestedByType{ApplicationJobLogRequestedByTypeUser, ApplicationJobLogRequestedByTypeAPIToken, ApplicationJobLogRequestedByTypeFlow, ApplicationJobLogRequestedByTypeDevice, ApplicationJobLogRequestedByTypeSystem}
+}
 
 // Valid indicates whether the value is a known member of the ApplicationJobLogRequestedByType enum.
 func (e ApplicationJobLogRequestedByType) Valid() bool {
@@ -63,6 +75,12 @@ const (
 	ApplicationJobLogResourceTypeNotebook     ApplicationJobLogResourceType = "notebook"
 )
 
+// ApplicationJobLogResourceTypeValues returns the values openapi.yaml lists for ApplicationJobLogResourceType. The API may
+// send others; they decode as they are.
+func ApplicationJobLogResourceTypeValues() []ApplicationJobLogResourceType {
+	return []ApplicationJobLogResourceType{ApplicationJobLogResourceTypeApplication, ApplicationJobLogResourceTypeDashboard, ApplicationJobLogResourceTypeDatatable, ApplicationJobLogResourceTypeEvent, ApplicationJobLogResourceTypeDevice, ApplicationJobLogResourceTypeNotebook, ApplicationJobLogResourceTypeDeviceRecipe}
+}
+
 // Valid indicates whether the value is a known member of the ApplicationJobLogResourceType enum.
 func (e ApplicationJobLogResourceType) Valid() bool {
 	switch e {
@@ -91,6 +109,12 @@ const (
 	ApplicationJobLogInputOwnerTypeUser         ApplicationJobLogInputOwnerType = "user"
 )
 
+// ApplicationJobLogInputOwnerTypeValues returns the values openapi.yaml lists for ApplicationJobLogInputOwnerType. The API may
+// send others; they decode as they are.
+func ApplicationJobLogInputOwnerTypeValues() []ApplicationJobLogInputOwnerType {
+	return []ApplicationJobLogInputOwnerType{ApplicationJobLogInputOwnerTypeUser, ApplicationJobLogInputOwnerTypeOrganization}
+}
+
 // Valid indicates whether the value is a known member of the ApplicationJobLogInputOwnerType enum.
 func (e ApplicationJobLogInputOwnerType) Valid() bool {
 	switch e {
@@ -112,6 +136,12 @@ const (
 	ApplicationJobLogSortFieldRunStartedAt   ApplicationJobLogSortField = "runStartedAt"
 	ApplicationJobLogSortFieldStatus         ApplicationJobLogSortField = "status"
 )
+
+// ApplicationJobLogSortFieldValues returns the values openapi.yaml lists for ApplicationJobLogSortField. The API may
+// send others; they decode as they are.
+func ApplicationJobLogSortFieldValues() []ApplicationJobLogSortField {
+	return []ApplicationJobLogSortField{ApplicationJobLogSortFieldName, ApplicationJobLogSortFieldStatus, ApplicationJobLogSortFieldResourceType, ApplicationJobLogSortFieldRunQueuedAt, ApplicationJobLogSortFieldRunStartedAt, ApplicationJobLogSortFieldRunCompletedAt}
+}
 
 // Valid indicates whether the value is a known member of the ApplicationJobLogSortField enum.
 func (e ApplicationJobLogSortField) Valid() bool {
@@ -142,6 +172,12 @@ const (
 	ApplicationJobLogStatusQueued     ApplicationJobLogStatus = "queued"
 )
 
+// ApplicationJobLogStatusValues returns the values openapi.yaml lists for ApplicationJobLogStatus. The API may
+// send others; they decode as they are.
+func ApplicationJobLogStatusValues() []ApplicationJobLogStatus {
+	return []ApplicationJobLogStatus{ApplicationJobLogStatusQueued, ApplicationJobLogStatusInProgress, ApplicationJobLogStatusCompleted, ApplicationJobLogStatusErrored, ApplicationJobLogStatusFailed}
+}
+
 // Valid indicates whether the value is a known member of the ApplicationJobLogStatus enum.
 func (e ApplicationJobLogStatus) Valid() bool {
 	switch e {
@@ -169,6 +205,12 @@ const (
 	ApplicationJobLogsSortDirectionEmpty ApplicationJobLogsSortDirection = ""
 )
 
+// ApplicationJobLogsSortDirectionValues returns the values openapi.yaml lists for ApplicationJobLogsSortDirection. The API may
+// send others; they decode as they are.
+func ApplicationJobLogsSortDirectionValues() []ApplicationJobLogsSortDirection {
+	return []ApplicationJobLogsSortDirection{ApplicationJobLogsSortDirectionAsc, ApplicationJobLogsSortDirectionDesc, ApplicationJobLogsSortDirectionASC, ApplicationJobLogsSortDirectionDESC, ApplicationJobLogsSortDirectionEmpty}
+}
+
 // Valid indicates whether the value is a known member of the ApplicationJobLogsSortDirection enum.
 func (e ApplicationJobLogsSortDirection) Valid() bool {
 	switch e {
@@ -192,6 +234,12 @@ const (
 	SortDirectionAsc  SortDirection = "asc"
 	SortDirectionDesc SortDirection = "desc"
 )
+
+// SortDirectionValues returns the values openapi.yaml lists for SortDirection. The API may
+// send others; they decode as they are.
+func SortDirectionValues() []SortDirection {
+	return []SortDirection{SortDirectionAsc, SortDirectionDesc}
+}
 
 // Valid indicates whether the value is a known member of the SortDirection enum.
 func (e SortDirection) Valid() bool {

@@ -24,22 +24,9 @@ const maxPageSize = 1000
 // The values --sort, --order and --status accept and complete, from the
 // SDK's generated enums.
 var (
-	sortFields = []losant.ApplicationJobLogSortField{
-		losant.ApplicationJobLogSortFieldName,
-		losant.ApplicationJobLogSortFieldStatus,
-		losant.ApplicationJobLogSortFieldResourceType,
-		losant.ApplicationJobLogSortFieldRunQueuedAt,
-		losant.ApplicationJobLogSortFieldRunStartedAt,
-		losant.ApplicationJobLogSortFieldRunCompletedAt,
-	}
-	sortDirections = []losant.SortDirection{losant.SortDirectionAsc, losant.SortDirectionDesc}
-	jobStatuses    = []losant.ApplicationJobLogStatus{
-		losant.ApplicationJobLogStatusQueued,
-		losant.ApplicationJobLogStatusInProgress,
-		losant.ApplicationJobLogStatusCompleted,
-		losant.ApplicationJobLogStatusErrored,
-		losant.ApplicationJobLogStatusFailed,
-	}
+	sortFields     = losant.ApplicationJobLogSortFieldValues()
+	sortDirections = losant.SortDirectionValues()
+	jobStatuses    = losant.ApplicationJobLogStatusValues()
 )
 
 // enumStrings lists the values of an enum as strings.

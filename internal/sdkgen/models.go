@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -111,8 +112,9 @@ func genModels(doc *openapi3.T) ([]byte, error) {
 					}
 				}
 			case token.CONST:
-				if constType(d) != "" && keepType(constType(d)) {
+				if typ := constType(d); typ != "" && keepType(typ) {
 					out.WriteString(text(d, d.Doc) + "\n\n")
+					writeValues(&out, typ, d, enumOrder(doc)[typ])
 				}
 			}
 		case *ast.FuncDecl:
@@ -210,6 +212,68 @@ func skippedSchemas(doc *openapi3.T) []string {
 	for name, ref := range doc.Components.Schemas {
 		if skip, _ := ref.Value.Extensions[sdkSkipExt].(bool); skip {
 			out = append(out, codegen.SchemaNameToTypeName(name))
+		}
+	}
+	return out
+}
+
+// writeValues writes a function listing an enum type's values in the
+// order openapi.yaml gives them (order, when known), for help texts, completion and validation messages, so no
+// hand-written code repeats them.
+func writeValues(out *bytes.Buffer, typ string, d *ast.GenDecl, order []string) {
+	specs := slices.Clone(d.Specs)
+	value := func(s ast.Spec) string {
+		if lit, ok := s.(*ast.ValueSpec).Values[0].(*ast.BasicLit); ok {
+			v, _ := strconv.Unquote(lit.Value)
+			return v
+		}
+		return ""
+	}
+	if order != nil {
+		slices.SortStableFunc(specs, func(a, b ast.Spec) int {
+			return slices.Index(order, value(a)) - slices.Index(order, value(b))
+		})
+	}
+	d = &ast.GenDecl{Specs: specs}
+	fmt.Fprintf(out, "// %[1]sValues returns the values openapi.yaml lists for %[1]s. The API may\n// send others; they decode as they are.\nfunc %[1]sValues() []%[1]s {\n\treturn []%[1]s{", typ)
+	for i, spec := range d.Specs {
+		if i > 0 {
+			out.WriteString(", ")
+		}
+		out.WriteString(spec.(*ast.ValueSpec).Names[0].Name)
+	}
+	out.WriteString("}\n}\n\n")
+}
+
+// enumOrder maps the Go type of each enum of the component schemas (a
+// schema's own, or one of its properties') to its values in the spec's
+// order.
+func enumOrder(doc *openapi3.T) map[string][]string {
+	out := map[string][]string{}
+	values := func(s *openapi3.Schema) []string {
+		var vs []string
+		for _, v := range s.Enum {
+			vs = append(vs, fmt.Sprint(v))
+		}
+		return vs
+	}
+	for name, ref := range doc.Components.Schemas {
+		goName := codegen.SchemaNameToTypeName(name)
+		if v, ok := ref.Value.Extensions["x-go-name"].(string); ok && v != "" {
+			goName = v
+		}
+		if len(ref.Value.Enum) > 0 {
+			out[goName] = values(ref.Value)
+		}
+		for prop, p := range ref.Value.Properties {
+			if p.Ref != "" || p.Value == nil || len(p.Value.Enum) == 0 {
+				continue
+			}
+			typ := goName + codegen.ToCamelCaseWithInitialisms(prop)
+			if v, ok := p.Value.Extensions["x-go-type-name"].(string); ok && v != "" {
+				typ = v
+			}
+			out[typ] = values(p.Value)
 		}
 	}
 	return out
