@@ -6,12 +6,37 @@
 //	client, err := losant.NewClient(losant.WithToken(os.Getenv("LOSANT_API_TOKEN")))
 //	if err != nil { ... }
 //	log, err := client.ApplicationJobLog.Get(ctx, applicationID, jobID)
+//	fmt.Println(log.GetStatus(), log.GetProgress().GetCompleted())
+//
+// # Operations
+//
+// Every operation method (Get, List, and their ...Raw twins) is generated
+// from openapi.yaml, the single description of the API this module is
+// built from, and takes one path through the client (checks, URL,
+// retries, error mapping, decoding). Its doc comment gives the accepted
+// token scopes and the Losant docs link. What the SDK needs of the spec is
+// generated as Go; no OpenAPI or YAML library is linked into your program.
+//
+// Every operation method takes RequestOptions after its arguments:
+// WithHeader, WithRetryPolicy, WithoutRetries and WithAttemptTimeout for
+// this call only (they also work in NewClient, for every call), and
+// WithResponseInto for the HTTP status, headers and attempt count.
+//
+// # Listing
+//
+// ApplicationJobLogService.List returns one page of an application's job
+// logs; All walks every matching one as an iterator, a page at a time.
+// JobLogQuery writes the advanced query (statuses, name, resource type,
+// time ranges, AnyOf/AllOf/NoneOf, or raw JSON), which is checked against
+// the spec's schema before anything is sent.
 //
 // # Models
 //
-// ApplicationJobLog and its nested types are generated from openapi.yaml,
-// the single description of the API this module is built from. Optional
-// fields are pointers (nil when the response lacks them). Numbers are
+// ApplicationJobLog and its nested types are generated from openapi.yaml.
+// Every field has a nil-safe getter (GetProgress, GetCompleted...), so
+// log.GetProgress().GetCompleted() is 0, never a panic, when the API left
+// something out. Optional fields are pointers (nil when the response lacks
+// them). Numbers are
 // float64, which represents every number a Losant response can carry
 // exactly (counters and epoch milliseconds included); date-times are
 // time.Time with their milliseconds. Status values and fields that this
@@ -37,6 +62,17 @@
 // ErrNotFound, ErrRateLimited or ErrServerError. A 2xx body that is not
 // the expected JSON is a *ResponseError matching ErrInvalidResponse; one
 // over the size cap (WithMaxResponseBytes) matches ErrResponseTooLarge.
+//
+// # Retries
+//
+// Idempotent calls (every GET) that fail in a way that may pass (a
+// connection error, an attempt timeout, 429, 502, 503, 504) are retried
+// with jittered exponential backoff, honouring Retry-After, within the
+// caller's deadline (see RetryPolicy); APIError.Temporary is true exactly
+// for the answers retried. A POST is sent once unless the call says
+// WithRetryNonIdempotent. When retries run out, the error is a *RetryError
+// carrying the attempt count, and errors.Is and errors.As still reach the
+// last failure.
 //
 // # Waiting for a job
 //

@@ -63,7 +63,7 @@ func ExampleApplicationJobLogService_Get() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(*log.Name, *log.Status, *log.Progress.Completed, "of", *log.Progress.Total)
+	fmt.Println(log.GetName(), log.GetStatus(), log.GetProgress().GetCompleted(), "of", log.GetProgress().GetTotal())
 	fmt.Println("queued at", log.RunQueuedAt.Format(time.RFC3339Nano))
 	// Output:
 	// ArchiveData inProgress 50 of 100
@@ -86,7 +86,7 @@ func ExampleApplicationJobLogService_Wait() {
 	log, err := client.ApplicationJobLog.Wait(ctx, "575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96",
 		losant.WithPollInterval(10*time.Millisecond),
 		losant.WithProgress(func(l *losant.ApplicationJobLog) {
-			fmt.Printf("%s %.0f%%\n", *l.Status, *l.Progress.Completed)
+			fmt.Printf("%s %.0f%%\n", l.GetStatus(), l.GetProgress().GetCompleted())
 		}))
 	var failed *losant.JobFailedError
 	switch {
@@ -95,12 +95,16 @@ func ExampleApplicationJobLogService_Wait() {
 	case err != nil:
 		fmt.Println(err)
 	default:
-		fmt.Printf("%s: %.0f rows in %s\n", *log.Status, *log.Output.Written, (*log.Output.DownloadURLs)[0])
+		fmt.Printf("%s: %.0f rows\n", log.GetStatus(), log.GetOutput().GetWritten())
+	for _, url := range log.GetOutput().GetDownloadURLs() {
+		fmt.Println(url)
+	}
 	}
 	// Output:
 	// inProgress 50%
 	// completed 100%
-	// completed: 123456789 rows in https://files.example.com/archive.csv.gz
+	// completed: 123456789 rows
+	// https://files.example.com/archive.csv.gz
 }
 
 // Errors are typed: match a status with errors.Is, read Losant's error

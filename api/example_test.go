@@ -37,7 +37,7 @@ func ExampleNewHandler() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(*log.Name, *log.Status, *log.Progress.Completed, "of", *log.Progress.Total)
+	fmt.Println(log.GetName(), log.GetStatus(), log.GetProgress().GetCompleted(), "of", log.GetProgress().GetTotal())
 
 	_, err = client.ApplicationJobLog.Get(ctx, *example.ApplicationID, "000000000000000000000000")
 	fmt.Println(errors.Is(err, losant.ErrNotFound))
@@ -61,13 +61,13 @@ func ExampleStore_Simulate() {
 		panic(err)
 	}
 	log, _ := store.Get(job.ApplicationID, job.JobID)
-	fmt.Println(*log.Status, *log.Progress.Completed, "of", *log.Progress.Total)
+	fmt.Println(log.GetStatus(), log.GetProgress().GetCompleted(), "of", log.GetProgress().GetTotal())
 
 	if err := job.Wait(); err != nil {
 		panic(err)
 	}
 	log, _ = store.Get(job.ApplicationID, job.JobID)
-	fmt.Println(*log.Status, *log.Error.Name)
+	fmt.Println(log.GetStatus(), log.GetError().GetName())
 	// Output:
 	// queued 0 of 100
 	// errored SimulatedError
