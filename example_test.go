@@ -96,9 +96,9 @@ func ExampleApplicationJobLogService_Wait() {
 		fmt.Println(err)
 	default:
 		fmt.Printf("%s: %.0f rows\n", log.GetStatus(), log.GetOutput().GetWritten())
-	for _, url := range log.GetOutput().GetDownloadURLs() {
-		fmt.Println(url)
-	}
+		for _, url := range log.GetOutput().GetDownloadURLs() {
+			fmt.Println(url)
+		}
 	}
 	// Output:
 	// inProgress 50%

@@ -16,13 +16,14 @@ import (
 // GET /applications/{applicationId}/jobLogs: filtered by an advanced query
 // (query.go), sorted, and one page of them.
 //
-// To answer in a few milliseconds over 100,000 job logs, the Store keeps,
-// beside each job log's bytes, a logRecord of the fields a query or a sort
-// can name, extracted once when the job log is stored, and groups the
-// records by application (appIndex). Each application's records sorted by
-// each sort field are cached until the application's job logs next change,
-// so a list is one pass over a sorted slice: test each record against the
-// query, count it, and keep it when it falls on the requested page.
+// To answer in milliseconds over 100,000 job logs, the Store keeps, beside
+// each job log's bytes, a logRecord of the fields a query or a sort can
+// name, extracted once when the job log is stored, and groups the records
+// by application (appIndex). For each application it caches the order of
+// its records by each sort field until its job logs next change, so a list
+// is two passes: the query over the records in the order they are kept
+// (which is close to their order in memory), then over the cached sort
+// order, counting the matches and keeping those on the requested page.
 
 // Defaults of the list endpoint's parameters, as Losant documents them.
 const (
@@ -121,39 +122,43 @@ func (s *Store) list(appID string, p listParams) (items [][]byte, total int, app
 	if a == nil || len(a.recs) == 0 {
 		return [][]byte{}, 0, false, nil
 	}
-	o := a.sortedBy(p.sortField)
-	order := o.recs
+	order := a.sortedBy(p.sortField)
+	var match []bool // by position in a.recs; nil: every job log matches
+	if p.query != nil && p.query.match != nil {
+		match = make([]bool, len(a.recs))
+		for i, r := range a.recs {
+			match[i] = p.query.match(r)
+		}
+	}
 
 	start := math.MaxInt // the first match on the page, counted from 0
 	if p.page <= math.MaxInt/p.perPage {
 		start = p.page * p.perPage
 	}
-	items = make([][]byte, 0, max(0, min(p.perPage, len(order)-start)))
-	visit := func(r *logRecord) {
-		if !p.query.matches(r) {
-			return
+	items = make([][]byte, 0, max(0, min(p.perPage, len(a.recs)-start)))
+	visit := func(pos []int32) {
+		for _, i := range pos {
+			if match != nil && !match[i] {
+				continue
+			}
+			if total >= start && total-start < p.perPage {
+				items = append(items, a.recs[i].raw)
+			}
+			total++
 		}
-		if total >= start && total-start < p.perPage {
-			items = append(items, r.raw)
-		}
-		total++
 	}
 	if !p.desc {
-		for _, r := range order {
-			visit(r)
-		}
+		visit(order.pos)
 		return items, total, true, nil
 	}
 	// Descending: the groups of equal sort values from the last, each
 	// group still in ascending order of id.
-	for end := len(order); end > 0; {
+	for end := len(order.pos); end > 0; {
 		first := end - 1
-		for first > 0 && !o.newValue[first] {
+		for first > 0 && !order.newValue[first] {
 			first--
 		}
-		for _, r := range order[first:end] {
-			visit(r)
-		}
+		visit(order.pos[first:end])
 		end = first
 	}
 	return items, total, true, nil
@@ -240,20 +245,26 @@ func recordOf(k logKey, raw []byte) *logRecord {
 type appIndex struct {
 	recs []*logRecord   // in the order first stored
 	pos  map[string]int // id -> index in recs
+	// byID caches the positions in recs in ascending order of id: nil
+	// until a list needs it, and dropped when a job log is added (not when
+	// one is replaced, which keeps its id and position).
+	byID atomic.Pointer[[]int32]
 	// sorted caches the order of recs by each sort field: nil until a list
-	// needs it, and dropped by every change. Lists build it holding only
-	// the Store's read lock, hence atomic (two lists may build the same
-	// one; either result is right).
+	// needs it, and dropped by every change.
+	//
+	// Lists build these caches holding only the Store's read lock, hence
+	// atomic: two lists may build the same one, and either result is
+	// right.
 	sorted [numSortFields]atomic.Pointer[sortOrder]
 }
 
 // sortOrder is an application's records sorted ascending by one field,
 // ties by id.
 type sortOrder struct {
-	recs []*logRecord
-	// newValue[i] reports whether recs[i]'s sort value differs from
-	// recs[i-1]'s (true for i = 0): it marks where each group of ties
-	// starts, for descending order.
+	pos []int32 // positions in appIndex.recs, in order
+	// newValue[i] reports whether the record at pos[i] has another sort
+	// value than the one at pos[i-1] (true for i = 0): it marks where each
+	// group of ties starts, for descending order.
 	newValue []bool
 }
 
@@ -270,110 +281,143 @@ func (a *appIndex) put(rec *logRecord) (added bool) {
 		a.recs[i] = rec
 		return false
 	}
+	a.byID.Store(nil)
 	a.pos[rec.id] = len(a.recs)
 	a.recs = append(a.recs, rec)
 	return true
 }
 
-// sortEntry is a record with its sort key inline, so that sorting compares
-// integers in one slice rather than following pointers to the records.
-type sortEntry struct {
-	// k1, k2 order by the field: for a timestamp its seconds and
-	// nanoseconds, for a string its rank among the application's
-	// distinct values of the field and 0; math.MinInt64 and 0 when the
-	// job log lacks the field.
-	k1, k2 int64
-	id     [3]uint64 // the record's idKey
-	rec    *logRecord
-}
-
-// compareSortEntries orders entries by key, then id.
-func compareSortEntries(x, y sortEntry) int {
-	if c := cmp.Compare(x.k1, y.k1); c != 0 {
-		return c
+// idOrder returns the positions of the records in ascending order of id
+// (by bytes, as strings.Compare); the caller must not modify it.
+func (a *appIndex) idOrder() []int32 {
+	if p := a.byID.Load(); p != nil {
+		return *p
 	}
-	if c := cmp.Compare(x.k2, y.k2); c != 0 {
-		return c
+	type entry struct {
+		key [3]uint64 // the record's idKey
+		pos int32
 	}
-	for i := range x.id {
-		if c := cmp.Compare(x.id[i], y.id[i]); c != 0 {
-			return c
+	es := make([]entry, len(a.recs))
+	for i, r := range a.recs {
+		es[i] = entry{r.idKey, int32(i)}
+	}
+	slices.SortFunc(es, func(x, y entry) int {
+		for i := range x.key {
+			if c := cmp.Compare(x.key[i], y.key[i]); c != 0 {
+				return c
+			}
 		}
+		return strings.Compare(a.recs[x.pos].id, a.recs[y.pos].id) // ids past 24 bytes
+	})
+	order := make([]int32, len(es))
+	for i, e := range es {
+		order[i] = e.pos
 	}
-	return strings.Compare(x.rec.id, y.rec.id)
+	a.byID.Store(&order)
+	return order
 }
 
-// sortedBy returns the records sorted ascending by f, ties by id; the
-// caller must not modify it.
+// sortedBy returns the records' order by f, ties by id; the caller must
+// not modify it.
+//
+// Both sorts start from the records in id order and keep it among ties: a
+// string field is sorted by counting (its distinct values are usually few:
+// statuses, resource types, job names), a timestamp by comparing integers
+// (seconds, nanoseconds, rank by id), never by following pointers.
 func (a *appIndex) sortedBy(f logField) *sortOrder {
 	if o := a.sorted[f].Load(); o != nil {
 		return o
 	}
-	es := make([]sortEntry, len(a.recs))
-	var ranks []int64
-	if !f.isTime() {
-		ranks = stringRanks(a.recs, f)
-	}
-	for i, r := range a.recs {
-		e := sortEntry{k1: math.MinInt64, id: r.idKey, rec: r}
-		switch {
-		case !r.has(f):
-		case f.isTime():
-			t := r.at[f-fieldRunQueuedAt]
-			e.k1, e.k2 = t.sec, int64(t.nsec)
-		default:
-			e.k1 = ranks[i]
+	ids := a.idOrder()
+	o := &sortOrder{pos: make([]int32, len(ids)), newValue: make([]bool, len(ids))}
+	if f.isTime() {
+		type entry struct {
+			sec  int64 // math.MinInt64 for a job log without f
+			nsec int32
+			rank int32 // in ids
 		}
-		es[i] = e
-	}
-	slices.SortFunc(es, compareSortEntries)
-	o := &sortOrder{recs: make([]*logRecord, len(es)), newValue: make([]bool, len(es))}
-	for i, e := range es {
-		o.recs[i] = e.rec
-		o.newValue[i] = i == 0 || e.k1 != es[i-1].k1 || e.k2 != es[i-1].k2
+		es := make([]entry, len(ids))
+		for rank, i := range ids {
+			e := entry{sec: math.MinInt64, rank: int32(rank)}
+			if r := a.recs[i]; r.has(f) {
+				t := r.at[f-fieldRunQueuedAt]
+				e.sec, e.nsec = t.sec, t.nsec
+			}
+			es[rank] = e
+		}
+		slices.SortFunc(es, func(x, y entry) int {
+			if x.sec != y.sec {
+				return cmp.Compare(x.sec, y.sec)
+			}
+			if x.nsec != y.nsec {
+				return cmp.Compare(x.nsec, y.nsec)
+			}
+			return cmp.Compare(x.rank, y.rank)
+		})
+		for j, e := range es {
+			o.pos[j] = ids[e.rank]
+			o.newValue[j] = j == 0 || e.sec != es[j-1].sec || e.nsec != es[j-1].nsec
+		}
+	} else {
+		// Counting sort: bucket 0 holds the job logs without f, bucket
+		// k+1 those whose value has rank k.
+		ranks, n := stringRanks(a.recs, f)
+		next := make([]int, n+2) // where each bucket's next record goes, from next[b+1]'s count
+		for _, i := range ids {
+			next[ranks[i]+2]++
+		}
+		for b := 1; b < len(next); b++ {
+			next[b] += next[b-1]
+		}
+		for _, i := range ids {
+			b := ranks[i] + 1
+			o.pos[next[b]] = i
+			next[b]++
+		}
+		for j, i := range o.pos {
+			o.newValue[j] = j == 0 || ranks[i] != ranks[o.pos[j-1]]
+		}
 	}
 	a.sorted[f].Store(o)
 	return o
 }
 
 // stringRanks returns, for each record, the rank of its value of the
-// string field f among the distinct values the records have (0 for the
-// least, by bytes), or math.MinInt64 for a record without f.
-func stringRanks(recs []*logRecord, f logField) []int64 {
-	which := make(map[string]int) // value -> index in values
+// string field f among the n distinct values the records have (0 for the
+// least, by bytes), or -1 for a record without f.
+func stringRanks(recs []*logRecord, f logField) (ranks []int32, n int) {
+	which := make(map[string]int32) // value -> index in values
 	var values []string
-	idx := make([]int64, len(recs))
+	ranks = make([]int32, len(recs))
 	for i, r := range recs {
 		if !r.has(f) {
-			idx[i] = -1
+			ranks[i] = -1
 			continue
 		}
 		s := r.text[f]
 		j, ok := which[s]
 		if !ok {
-			j = len(values)
+			j = int32(len(values))
 			which[s] = j
 			values = append(values, s)
 		}
-		idx[i] = int64(j)
+		ranks[i] = j
 	}
-	byValue := make([]int, len(values)) // value indices, sorted by value
+	byValue := make([]int32, len(values)) // value indices, sorted by value
 	for j := range byValue {
-		byValue[j] = j
+		byValue[j] = int32(j)
 	}
-	slices.SortFunc(byValue, func(x, y int) int { return strings.Compare(values[x], values[y]) })
-	rank := make([]int64, len(values))
+	slices.SortFunc(byValue, func(x, y int32) int { return strings.Compare(values[x], values[y]) })
+	rank := make([]int32, len(values))
 	for r, j := range byValue {
-		rank[j] = int64(r)
+		rank[j] = int32(r)
 	}
-	for i, j := range idx {
-		if j < 0 {
-			idx[i] = math.MinInt64
-		} else {
-			idx[i] = rank[j]
+	for i, j := range ranks {
+		if j >= 0 {
+			ranks[i] = rank[j]
 		}
 	}
-	return idx
+	return ranks, len(values)
 }
 
 // set stores rec: its bytes in s.logs, its record in s.apps. The caller
