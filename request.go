@@ -42,9 +42,14 @@ func (c *Client) do(ctx context.Context, op *ops.Operation, pathValues []string,
 	}
 	c.authorize(req.Header)
 
+	// A request may be sent again only when doing so is safe (an
+	// idempotent method, or the caller's word for it) and possible (no
+	// body, or one that can be read again).
 	policy := cs.retry
-	if !op.Idempotent() && !cs.retryUnsafe && req.GetBody == nil {
-		policy.MaxAttempts = 1 // a POST is sent once unless the call opts in
+	safe := op.Idempotent() || cs.retryUnsafe
+	rereadable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	if !safe || !rereadable {
+		policy.MaxAttempts = 1
 	}
 	var last responseMeta
 	var attempts int

@@ -1,12 +1,16 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"strconv"
+	"strings"
 
+	losant "github.com/losant-go/losant-go"
 	"github.com/losant-go/losant-go/generated"
 )
 
@@ -63,37 +67,58 @@ func (s *server) GetApplicationJobLogs(_ context.Context, req generated.GetAppli
 			ApplicationNotFoundJSONResponse: generated.ApplicationNotFoundJSONResponse(errorBody(typeNotFound, msgApplicationNotFound)),
 		}, nil
 	}
-	dir := "asc"
+	dir := losant.ApplicationJobLogsSortDirectionAsc
 	if p.desc {
-		dir = "desc"
+		dir = losant.ApplicationJobLogsSortDirectionDesc
 	}
-	q := json.RawMessage("{}")
+	q := map[string]any{}
 	if query != "" {
-		q = json.RawMessage(query)
+		if err := json.Unmarshal([]byte(query), &q); err != nil {
+			return nil, err
+		}
 	}
-	return listPage{
-		items: items, total: total, page: p.page, perPage: p.perPage,
-		sortField: p.sortField.String(), sortDirection: dir, applicationID: req.ApplicationID, query: q,
-	}, nil
+	count, sortField := len(items), p.sortField.String()
+	// Everything but the items goes through the generated model, so the
+	// field names are openapi.yaml's; the items are spliced in as stored.
+	head, err := json.Marshal(losant.ApplicationJobLogs{
+		Items: &[]losant.ApplicationJobLog{}, Count: &count, TotalCount: &total,
+		Page: &p.page, PerPage: &p.perPage, SortField: &sortField, SortDirection: &dir,
+		ApplicationID: &req.ApplicationID, Query: &q,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return listPage{head: head, items: items}, nil
 }
+
+// itemsKey is the empty items array as the generated model writes it,
+// its key taken from the model's JSON tag.
+var itemsKey = func() []byte {
+	f, _ := reflect.TypeFor[losant.ApplicationJobLogs]().FieldByName("Items")
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	return []byte(strconv.Quote(name) + ":[]")
+}()
 
 // listPage is a 200 list response written by hand, like storedJobLog:
 // each item is the stored job log byte for byte (the generated response
 // would re-encode it through the typed struct and lose fields and
-// timestamp spellings), streamed without building the page in memory
-// twice.
+// timestamp spellings), streamed in pieces of at most 64 KiB.
 type listPage struct {
-	items                                   [][]byte
-	total, page, perPage                    int
-	sortField, sortDirection, applicationID string
-	query                                   json.RawMessage
+	head  []byte // the page's JSON with an empty items array
+	items [][]byte
 }
 
 func (l listPage) VisitGetApplicationJobLogsResponse(w http.ResponseWriter) error {
+	// The empty items array the generated model wrote: the items go in it.
+	at := bytes.Index(l.head, itemsKey)
+	if at < 0 {
+		return errors.New("api: the list page has no items array")
+	}
+	at += len(itemsKey) - 2
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	b := make([]byte, 0, 256)
-	b = append(b, `{"items":[`...)
+	b := make([]byte, 0, 64<<10)
+	b = append(b, l.head[:at+1]...)
 	for i, item := range l.items {
 		if i > 0 {
 			b = append(b, ',')
@@ -106,23 +131,8 @@ func (l listPage) VisitGetApplicationJobLogsResponse(w http.ResponseWriter) erro
 			b = b[:0]
 		}
 	}
-	b = append(b, `],"count":`...)
-	b = strconv.AppendInt(b, int64(len(l.items)), 10)
-	b = append(b, `,"totalCount":`...)
-	b = strconv.AppendInt(b, int64(l.total), 10)
-	b = append(b, `,"perPage":`...)
-	b = strconv.AppendInt(b, int64(l.perPage), 10)
-	b = append(b, `,"page":`...)
-	b = strconv.AppendInt(b, int64(l.page), 10)
-	b = append(b, `,"sortField":`...)
-	b = strconv.AppendQuote(b, l.sortField)
-	b = append(b, `,"sortDirection":`...)
-	b = strconv.AppendQuote(b, l.sortDirection)
-	b = append(b, `,"applicationId":`...)
-	b = strconv.AppendQuote(b, l.applicationID)
-	b = append(b, `,"query":`...)
-	b = append(b, l.query...)
-	b = append(b, "}\n"...)
+	b = append(b, l.head[at+1:]...)
+	b = append(b, '\n')
 	_, err := w.Write(b)
 	return err
 }

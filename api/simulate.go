@@ -180,14 +180,6 @@ func (o SimulateOptions) withDefaults() (SimulateOptions, error) {
 	bad := func(format string, args ...any) (SimulateOptions, error) {
 		return o, fmt.Errorf("api: Simulate: "+format, args...)
 	}
-	for _, id := range []struct{ param, value string }{{"applicationId", o.ApplicationID}, {"jobId", o.JobID}} {
-		if id.value == "" {
-			continue
-		}
-		if err := ops.GetApplicationJobLog.CheckParam(id.param, id.value); err != nil {
-			return bad("%v", err)
-		}
-	}
 	switch {
 	case o.Duration < 0:
 		return bad("Duration %v is negative", o.Duration)
@@ -201,6 +193,10 @@ func (o SimulateOptions) withDefaults() (SimulateOptions, error) {
 	}
 	if o.JobID == "" {
 		o.JobID = newObjectID()
+	}
+	// The IDs must be ones the job log's URL accepts (openapi.yaml's rules).
+	if err := ops.GetApplicationJobLog.CheckPath([]string{o.ApplicationID, o.JobID}); err != nil {
+		return bad("%v", err)
 	}
 	o.Name = cmp.Or(o.Name, "ArchiveData")
 	o.Duration = cmp.Or(o.Duration, 5*time.Second)
