@@ -365,6 +365,18 @@ func jobLogOfSize(size int) []byte {
 	return b.Bytes()
 }
 
+// emptyItemsJobLog builds a valid job log of exactly size bytes whose
+// output holds nothing but empty validation errors: the body that costs
+// the model the most per byte.
+func emptyItemsJobLog(size int) []byte {
+	const head, tail = `{"output":{"validationErrors":[{}`, `]}}`
+	n := (size - len(head) - len(tail)) / 3
+	b := append(make([]byte, 0, size), head...)
+	b = append(b, bytes.Repeat([]byte(",{}"), n)...)
+	b = append(b, strings.Repeat(" ", size-len(b)-len(tail))...)
+	return append(b, tail...)
+}
+
 // memorySizes are the body sizes of BenchmarkDecodeMemory, in MiB.
 var memorySizes = []int{1, 16, 64}
 
@@ -387,8 +399,19 @@ func BenchmarkDecodeMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	type body struct {
+		name string
+		b    []byte
+	}
+	var bodies []body
 	for _, mib := range memorySizes {
-		body := jobLogOfSize(mib << 20)
+		bodies = append(bodies, body{fmt.Sprintf("size=%dMiB", mib), jobLogOfSize(mib << 20)})
+	}
+	// The worst case per body byte: nothing but empty validation errors,
+	// 3 bytes each in the body and a 32-byte struct each in the model.
+	bodies = append(bodies, body{"size=16MiB/shape=empty-items", emptyItemsJobLog(16 << 20)})
+	for _, bd := range bodies {
+		body := bd.b
 		c, err := NewClient(WithToken(benchToken), WithMaxResponseBytes(int64(len(body))))
 		if err != nil {
 			b.Fatal(err)
@@ -407,7 +430,7 @@ func BenchmarkDecodeMemory(b *testing.B) {
 			}},
 		}
 		for _, impl := range impls {
-			b.Run(fmt.Sprintf("size=%dMiB/out=%s", mib, impl.name), func(b *testing.B) {
+			b.Run(bd.name+"/out="+impl.name, func(b *testing.B) {
 				b.SetBytes(int64(len(body)))
 				b.ReportAllocs()
 				for b.Loop() {

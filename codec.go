@@ -2,7 +2,7 @@ package losant
 
 import (
 	"bufio"
-	"encoding/json"
+	"errors"
 	"io"
 	"sync"
 )
@@ -45,18 +45,22 @@ const bodyReadSize = 64 << 10
 // bodyReaders recycles the buffers of bodyReadSize.
 var bodyReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, bodyReadSize) }}
 
-// bodyDecoder decodes the JSON values of one body. Call release when done.
+// bodyDecoder decodes the JSON value of one body. Call release when done.
 type bodyDecoder struct {
 	br  *bufio.Reader // nil for a small body
+	src io.Reader     // what dec reads: br, or the body itself
 	dec streamDecoder
 }
 
 // streamDecoder is the part of json.Decoder that decode uses.
-type streamDecoder interface{ Decode(v any) error }
+type streamDecoder interface {
+	Decode(v any) error
+	// Buffered returns what the decoder has read past its last value.
+	Buffered() io.Reader
+}
 
-// rawMessage holds whatever follows a body's value (encoding/json's type,
-// which go-json's RawMessage is an alias of).
-type rawMessage = json.RawMessage
+// errTrailingData is skipSpace's error for a byte that is not whitespace.
+var errTrailingData = errors.New("data after the JSON value")
 
 // newBodyDecoder returns a decoder of the JSON values of r, a body of size
 // bytes (-1 if unknown), made by codec, or by the package's codec when codec
@@ -66,14 +70,39 @@ func newBodyDecoder(r io.Reader, size int64, codec func(io.Reader) streamDecoder
 		codec = newStreamDecoder
 	}
 	if size >= 0 && size < bodyReadSize {
-		return &bodyDecoder{dec: codec(r)}
+		return &bodyDecoder{src: r, dec: codec(r)}
 	}
 	br := bodyReaders.Get().(*bufio.Reader)
 	br.Reset(r)
-	return &bodyDecoder{br: br, dec: codec(br)}
+	return &bodyDecoder{br: br, src: br, dec: codec(br)}
 }
 
 func (d *bodyDecoder) Decode(v any) error { return d.dec.Decode(v) }
+
+// skipSpace reads the rest of the body after the decoded value, keeping
+// nothing: it returns nil at the end of the body, errTrailingData at the
+// first byte that is not JSON whitespace, or the error reading failed with.
+// (Decoding what follows as a value, as a second Decode would, buffers it
+// whole: a body of "{}" and a long array would cost memory up to the cap.)
+func (d *bodyDecoder) skipSpace() error {
+	r := io.MultiReader(d.dec.Buffered(), d.src)
+	var buf [512]byte
+	for {
+		n, err := r.Read(buf[:])
+		for _, b := range buf[:n] {
+			if b != ' ' && b != '\t' && b != '\n' && b != '\r' {
+				return errTrailingData
+			}
+		}
+		switch err {
+		case nil:
+		case io.EOF:
+			return nil
+		default:
+			return err
+		}
+	}
+}
 
 // release returns the read buffer to its pool; the body is not referenced
 // any more.
@@ -82,5 +111,5 @@ func (d *bodyDecoder) release() {
 		d.br.Reset(nil)
 		bodyReaders.Put(d.br)
 	}
-	d.br, d.dec = nil, nil
+	d.br, d.src, d.dec = nil, nil, nil
 }

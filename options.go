@@ -14,9 +14,33 @@ import (
 const DefaultBaseURL = "https://api.losant.com"
 
 // DefaultMaxResponseBytes caps how much of one response body the client
-// reads: 64 MiB, far above the largest job log (a log with 100,000
-// validation errors is about 17 MiB) and far below what would hurt a process.
-const DefaultMaxResponseBytes int64 = 64 << 20
+// reads: 20 MiB, above the largest job log we know of (a log with 100,000
+// validation errors is about 17 MiB; 20 MiB holds about 120,000), and low
+// enough that `losant joblog get` of a job log stays under 200 MB of peak
+// RSS (scripts/memory.sh). Raise it with WithMaxResponseBytes.
+//
+// What a body costs (BenchmarkDecodeMemory, scripts/memory.sh):
+//
+//   - A body whose Content-Length is over the cap costs nothing: it is
+//     refused before a byte of it is read. A chunked one is refused at the
+//     cap, having cost at most what a body of the cap's size costs.
+//   - Get decodes as the body arrives, without holding it: the model of a
+//     job log of validation errors and download URLs keeps 1.6 times the
+//     body, and the decode allocates 2.0 times it in all: about 42 MB at the
+//     cap (a process that only calls Get: 43 MB of peak RSS).
+//   - The worst case is a body of nothing but empty validation errors
+//     ({},{},...): 3 bytes each in the body, a 32-byte struct each in the
+//     model, so 12 times the body is kept and 24 times allocated as the
+//     slice grows: about 250 MB kept and 400 MB of peak RSS at the cap.
+//     The cap bounds the body, not what its shape decodes to.
+//   - GetRaw and ListRaw keep the body as it arrived, in one slice of its
+//     Content-Length (twice while a chunked body's pieces are joined): at
+//     most 21 MB at the cap, 42 MB while joining.
+//
+// What the caller then does with the value comes on top: the CLI's table
+// of a job log just under the cap peaks at about 150 MB, most of it the
+// table (text/tabwriter holds every row until the end).
+const DefaultMaxResponseBytes int64 = 20 << 20
 
 // An Option configures a Client. Pass options to NewClient; an option given
 // an invalid value makes NewClient return an error matching

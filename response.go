@@ -26,54 +26,161 @@ const maxErrorBody = 64 << 10
 const maxDrain = 256 << 10
 
 // decode reads a 2xx JSON body into out, streaming it through the size cap
-// (see codec.go for the JSON codec).
+// (see codec.go for the JSON codec). A body whose Content-Length is over
+// the cap is refused before a byte of it is read. See
+// DefaultMaxResponseBytes for the memory a body costs.
 func (c *Client) decode(req *http.Request, resp *http.Response, out any) error {
-	fail := func(err error, head []byte) error {
-		return &ResponseError{
-			StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			Method: req.Method, Path: req.URL.Path, Excerpt: text.Excerpt(head), Err: err,
-		}
-	}
-	tooLarge := func() error {
-		return fail(fmt.Errorf("%w: body exceeds %d bytes (raise the cap with WithMaxResponseBytes)", ErrResponseTooLarge, c.maxBody), nil)
+	f := bodyFailure{req: req, resp: resp, max: c.maxBody}
+	if resp.ContentLength > c.maxBody {
+		// Closed unread: net/http then drops the connection instead of
+		// draining the body (roundTrip's deferred Close is a no-op after).
+		_ = resp.Body.Close()
+		return f.err(fmt.Errorf("%w: body of %d bytes (its Content-Length) exceeds %d bytes (raise the cap with WithMaxResponseBytes)",
+			ErrResponseTooLarge, resp.ContentLength, c.maxBody), nil)
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
 		head, _ := io.ReadAll(io.LimitReader(resp.Body, text.ExcerptLen))
-		return fail(errors.New("content type is not JSON"), head)
+		return f.err(errors.New("content type is not JSON"), head)
 	}
 	body := &cappedReader{r: resp.Body, left: c.maxBody}
+	if raw, ok := out.(*rawObject); ok {
+		return c.decodeRaw(f, body, resp.ContentLength, raw)
+	}
+	return c.decodeStream(f, body, resp.ContentLength, out)
+}
+
+// bodyFailure makes the *ResponseError of a 2xx body that could not be
+// decoded.
+type bodyFailure struct {
+	req  *http.Request
+	resp *http.Response
+	max  int64
+}
+
+func (f bodyFailure) err(err error, head []byte) error {
+	return &ResponseError{
+		StatusCode: f.resp.StatusCode, ContentType: f.resp.Header.Get("Content-Type"),
+		Method: f.req.Method, Path: f.req.URL.Path, Excerpt: text.Excerpt(head), Err: err,
+	}
+}
+
+func (f bodyFailure) tooLarge() error {
+	return f.err(fmt.Errorf("%w: body exceeds %d bytes (raise the cap with WithMaxResponseBytes)", ErrResponseTooLarge, f.max), nil)
+}
+
+// decodeStream decodes the JSON value of body, of size bytes (-1 if
+// unknown), into out as it arrives, then checks that nothing but whitespace
+// follows it.
+func (c *Client) decodeStream(f bodyFailure, body io.Reader, size int64, out any) error {
 	// rec keeps the first bytes read, so a decode error can quote them.
 	rec := &headRecorder{r: body}
-	dec := newBodyDecoder(rec, resp.ContentLength, c.codec)
+	dec := newBodyDecoder(rec, size, c.codec)
 	defer dec.release()
 	if err := dec.Decode(out); err != nil {
 		switch {
 		case errors.Is(err, ErrResponseTooLarge):
-			return tooLarge()
+			return f.tooLarge()
 		case errors.Is(err, io.EOF): // the decoder's EOF: nothing but whitespace came
-			return fail(errors.New("empty body, want a JSON object"), nil)
+			return f.err(errors.New("empty body, want a JSON object"), nil)
 		case errors.Is(err, io.ErrUnexpectedEOF):
-			return fail(fmt.Errorf("body ends before the JSON value does (truncated): %w", io.ErrUnexpectedEOF), rec.head)
+			return f.err(fmt.Errorf("body ends before the JSON value does (truncated): %w", io.ErrUnexpectedEOF), rec.head)
 		case isSyntaxError(err), isTypeError(err), !rec.readFailed(err):
 			// Not a read error: the JSON, or a value in it that does not
 			// fit its field (a date-time that does not parse, say).
-			return fail(fmt.Errorf("malformed JSON: %w", err), rec.head)
+			return f.err(fmt.Errorf("malformed JSON: %w", err), rec.head)
 		}
-		return fail(fmt.Errorf("reading the body: %w", err), rec.head)
+		return f.err(fmt.Errorf("reading the body: %w", err), rec.head)
 	}
-	// Whatever follows the value must be whitespace.
-	var extra rawMessage
-	switch err := dec.Decode(&extra); {
-	case errors.Is(err, io.EOF):
+	// Whatever follows the value must be whitespace. It is scanned, not
+	// decoded: decoding a value there would buffer it whole, up to the cap.
+	switch err := dec.skipSpace(); {
+	case err == nil:
 		return nil
+	case errors.Is(err, errTrailingData):
+		return f.err(errors.New("unexpected data after the JSON value"), rec.head)
 	case errors.Is(err, ErrResponseTooLarge):
-		return tooLarge()
+		return f.tooLarge()
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return fail(fmt.Errorf("body ends before its declared length (truncated): %w", io.ErrUnexpectedEOF), rec.head)
-	case err == nil, isSyntaxError(err):
-		return fail(errors.New("unexpected data after the JSON value"), rec.head)
+		return f.err(fmt.Errorf("body ends before its declared length (truncated): %w", io.ErrUnexpectedEOF), rec.head)
 	default: // the body could not be read to its end (reset, timeout)
-		return fail(fmt.Errorf("reading the body: %w", err), rec.head)
+		return f.err(fmt.Errorf("reading the body: %w", err), rec.head)
+	}
+}
+
+// decodeRaw reads the body whole for the ...Raw methods and keeps it as it
+// arrived: one slice of the body's size, checked by encoding/json's
+// scanner (which allocates nothing) and kept without a copy. Decoding it as
+// a value instead held it whole in the decoder's buffer, which doubles as
+// it grows, and then copied it: about 4 times the body in all
+// (BenchmarkDecodeMemory), against once (twice for a chunked body, read in
+// pieces joined at the end).
+func (c *Client) decodeRaw(f bodyFailure, body io.Reader, size int64, out *rawObject) error {
+	buf, err := readAll(body, size)
+	if errors.Is(err, ErrResponseTooLarge) {
+		return f.tooLarge()
+	}
+	if err == nil {
+		if v := bytes.Trim(buf, " \t\r\n"); len(v) > 0 && v[0] == '{' && json.Valid(v) {
+			*out = v
+			return nil
+		}
+	}
+	// Not one JSON object, or not read to its end: the same verdict as Get
+	// gives it, from the same decode path run again on the bytes that came
+	// (and the error that ended them), into a value that keeps nothing.
+	replay := io.MultiReader(bytes.NewReader(buf), errReader{err})
+	var skip struct{}
+	if err := c.decodeStream(f, replay, int64(len(buf)), &skip); err != nil && !isTypeError(err) {
+		return err
+	}
+	// Valid JSON, but null, an array, a string or a number.
+	return f.err(fmt.Errorf("malformed JSON: %w", errNotObject), buf[:min(len(buf), text.ExcerptLen)])
+}
+
+// errNotObject is the error of a ...Raw method's body that is valid JSON
+// but not an object.
+var errNotObject = &json.UnmarshalTypeError{Value: "non-object", Type: reflect.TypeFor[rawObject](), Field: "body"}
+
+// errReader returns err, or io.EOF if err is nil.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err == nil {
+		return 0, io.EOF
+	}
+	return 0, e.err
+}
+
+// readAll reads r to its end, and returns what it read with the error
+// that ended it (nil at io.EOF). A body of known size (size >= 0) is read
+// into one slice of that size; a body of unknown size into pieces that
+// double up to 4 MiB, joined once at the end, so that it is never held more
+// than twice (io.ReadAll's growth by copying can hold it three times).
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	var full [][]byte
+	var total int
+	buf := make([]byte, 0, max(size, 511)+1) // +1: room for the read that meets the end
+	for {
+		if len(buf) == cap(buf) {
+			full, total = append(full, buf), total+len(buf)
+			buf = make([]byte, 0, min(2*cap(buf), 4<<20))
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == nil {
+			continue
+		}
+		if err == io.EOF {
+			err = nil
+		}
+		if full == nil {
+			return buf, err
+		}
+		joined := make([]byte, 0, total+len(buf))
+		for _, p := range full {
+			joined = append(joined, p...)
+		}
+		return append(joined, buf...), err
 	}
 }
 
@@ -173,7 +280,7 @@ type rawObject []byte
 // if it is an object.
 func (r *rawObject) UnmarshalJSON(b []byte) error {
 	if len(b) == 0 || b[0] != '{' {
-		return &json.UnmarshalTypeError{Value: "non-object", Type: reflect.TypeFor[rawObject](), Field: "body"}
+		return errNotObject
 	}
 	*r = append((*r)[:0], b...)
 	return nil

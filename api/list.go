@@ -179,9 +179,10 @@ type logRecord struct {
 	oid [2]objectID
 	// at is runQueuedAt, runStartedAt and runCompletedAt parsed.
 	at [3]instant
-	// idKey is the first 24 bytes of id (all of a Losant ID), big-endian,
-	// zero-padded: comparing idKeys orders ids as strings.Compare does,
-	// except that ids longer than 24 bytes may tie.
+	// idKey is the first 24 bytes of id (all of a Losant ID) as three
+	// big-endian integers, zero-padded: comparing idKeys orders ids as
+	// strings.Compare does, except that ids which differ only past 24
+	// bytes or in trailing NUL bytes tie (idOrder then compares the ids).
 	idKey [3]uint64
 }
 

@@ -12,6 +12,9 @@
 # after the other, so drift on a noisy machine hits both alike; benchstat
 # takes medians with confidence intervals.
 #
+# Then it runs BenchmarkDecodeMemory once (heap per body byte of 1, 16 and
+# 64 MiB job logs, issue 11) and checks its targets.
+#
 # Usage: bench/run.sh            (about 4 minutes on 2 cores)
 #   COUNT=20 BENCHTIME=1s bench/run.sh   more rounds, longer runs
 #   STRICT=1 bench/run.sh                exit 1 when a target is missed
@@ -48,6 +51,7 @@ echo "==> SDK/floor (medians; below 1 means the SDK is faster or smaller)"
 # benchstat's CSV: one table per unit. Its first line names the columns
 # (",floor,,sdk,,,"), its second the unit; rows are name, then median and
 # CI per column, then the delta and p of the second column against the first.
+status=0
 awk -F, -v strict="${STRICT:-0}" '
   NF == 0 { unit = ""; next }
   $1 == "" && ($2 == "sdk" || $2 == "floor") { for (i = 2; i <= NF; i++) col[$i] = i; next }
@@ -95,4 +99,22 @@ awk -F, -v strict="${STRICT:-0}" '
     printf "%s  %-66s measured %.2f (limit %.2f)\n", ok ? "PASS" : "MISS", what, v, limit
     return ok ? 0 : 1
   }
-' "$csv"
+' "$csv" || status=$?
+
+echo
+echo "==> client memory (issue 11): heap per body byte, one decode each (bench/README.md)"
+go test -run '^$' -bench '^BenchmarkDecodeMemory$' -benchtime 1x -count 1 -timeout 10m . > "$OUT/memory.txt"
+# Rows: name, then value-unit pairs; print kept and allocated per body byte.
+awk -v strict="${STRICT:-0}" '
+  /^BenchmarkDecodeMemory\// {
+    name = $1; sub(/^BenchmarkDecodeMemory\//, "", name); sub(/-[0-9]+$/, "", name)
+    for (i = 3; i < NF; i++) { if ($(i+1) == "live-heap/body") live = $i; if ($(i+1) == "peak-heap/body") peak = $i }
+    printf "%-44s kept %6.2f  allocated %6.2f\n", name, live, peak
+    # Targets: the model of a job log allocates at most 2.5 times the body,
+    # the raw object at most 1.1 times (it was 4).
+    if (name ~ /^size=[0-9]+MiB\/out=model$/ && peak > 2.5) { print "MISS  model decode allocates more than 2.5x the body"; miss++ }
+    if (name ~ /\/out=raw$/ && peak > 1.1) { print "MISS  raw decode allocates more than 1.1x the body"; miss++ }
+  }
+  END { if (!miss) print "PASS  model decode <= 2.5x the body, raw <= 1.1x"; if (strict && miss) exit 1 }
+' "$OUT/memory.txt" || status=$?
+exit "$status"

@@ -9,6 +9,9 @@
 //	/under/...    a valid job log of -under bytes, with a Content-Length
 //	/cl/...       -huge bytes, with a Content-Length
 //	/chunked/...  -huge bytes, chunked (no Content-Length)
+//	/empty/...    -under bytes of nothing but empty validation errors
+//	              ({},{},...: the worst case per body byte), with a
+//	              Content-Length
 //
 // It prints its base URL on stdout once it listens, and how many bytes of
 // each body it managed to write on stderr.
@@ -41,7 +44,7 @@ func main() {
 	http.HandleFunc("GET /{mode}/applications/{app}/jobLogs/{job}", func(w http.ResponseWriter, r *http.Request) {
 		size, chunked := *huge, false
 		switch r.PathValue("mode") {
-		case "under":
+		case "under", "empty":
 			size = *under
 		case "cl":
 		case "chunked":
@@ -56,7 +59,11 @@ func main() {
 		}
 		cw := &countingWriter{w: w}
 		bw := bufio.NewWriterSize(cw, 64<<10)
-		err := writeJobLog(bw, size)
+		write := writeJobLog
+		if r.PathValue("mode") == "empty" {
+			write = writeEmptyItems
+		}
+		err := write(bw, size)
 		if err == nil {
 			err = bw.Flush()
 		}
@@ -122,6 +129,23 @@ func writeJobLog(w io.Writer, size int64) error {
 	}
 	if err == nil {
 		_, err = io.WriteString(w, tail)
+	}
+	return err
+}
+
+// writeEmptyItems writes a valid job log of exactly size bytes whose output
+// holds nothing but empty validation errors.
+func writeEmptyItems(w io.Writer, size int64) error {
+	const head, tail = `{"output":{"validationErrors":[{}`, `]}}`
+	n, err := io.WriteString(w, head)
+	left := size - int64(n) - int64(len(tail))
+	items := []byte(strings.Repeat(",{}", 1024))
+	for err == nil && left >= 3 {
+		n, err = w.Write(items[:min(int64(len(items)), left/3*3)])
+		left -= int64(n)
+	}
+	if err == nil {
+		_, err = io.WriteString(w, strings.Repeat(" ", int(left))+tail)
 	}
 	return err
 }
