@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 )
 
@@ -84,6 +85,12 @@ func (l *limiter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		l.refuse(w, r, http.StatusRequestURITooLong, typeValidation, fmt.Sprintf(
 			"Query string is %d bytes, over this server's limit of %d: send fewer or shorter query parameters (the limit is api.Options.MaxQueryBytes)",
 			len(r.URL.RawQuery), l.maxQuery))
+		return
+	}
+	if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+		// Go's parser drops a pair it cannot read (a bad %-escape, a ';'),
+		// so the validator would never see it: refuse the query whole.
+		l.refuse(w, r, http.StatusBadRequest, typeValidation, "Malformed query string: "+err.Error())
 		return
 	}
 	if l.slots != nil {

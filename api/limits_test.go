@@ -338,3 +338,27 @@ func TestNewServerHeaderLimits(t *testing.T) {
 		t.Errorf("headers over MaxHeaderBytes: status %d, want 431; body %.200s", a.status, a.body)
 	}
 }
+
+// TestMalformedQueryIsRefused: a query string Go's parser cannot read whole
+// (it would drop the bad pair silently) is a 400 Validation, not a 200.
+func TestMalformedQueryIsRefused(t *testing.T) {
+	h, err := NewHandler(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for _, q := range []string{"_actions=maybe;x", "_actions=%zz", "a=%"} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/applications/575ec8687ae143cd83dc4a97/jobLogs/575ec76c7ae143cd83dc4a96?"+q, nil)
+		req.Header.Set("Authorization", "Bearer t")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"type":"Validation"`) {
+			t.Errorf("?%s: %d %s, want 400 Validation", q, resp.StatusCode, body)
+		}
+	}
+}
