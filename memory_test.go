@@ -283,3 +283,33 @@ func TestGetRawVerdictsMatchGet(t *testing.T) {
 		}
 	}
 }
+
+// TestTooManyValuesIsRefused: a body under the byte cap whose shape would
+// decode to far more memory (empty objects, three bytes each) is refused
+// as it is read, matching ErrResponseTooLarge; GetRaw, which keeps bytes,
+// takes it.
+func TestTooManyValuesIsRefused(t *testing.T) {
+	const limit = 64 << 10 // a value budget of 4,096
+	body := `{"id":"` + jobID + `","output":{"validationErrors":[` + strings.Repeat("{},", 10_000) + `{}]}}`
+	f := newFixture(t, respond(http.StatusOK, body), losant.WithMaxResponseBytes(limit))
+	_, err := f.client.ApplicationJobLog.Get(context.Background(), appID, jobID)
+	var re *losant.ResponseError
+	if !errors.Is(err, losant.ErrResponseTooLarge) || !errors.As(err, &re) || !strings.Contains(err.Error(), "JSON values") {
+		t.Fatalf("error = %v, want ErrResponseTooLarge for too many values", err)
+	}
+	if f.requests.Load() != 1 {
+		t.Errorf("%d requests: a body too large is not retried", f.requests.Load())
+	}
+	raw, err := f.client.ApplicationJobLog.GetRaw(context.Background(), appID, jobID)
+	if err != nil || len(raw) != len(body) {
+		t.Errorf("GetRaw = %d bytes, %v; want the body as sent", len(raw), err)
+	}
+	// A dense but real-looking log of the same size decodes.
+	dense := `{"id":"` + jobID + `","output":{"validationErrors":[` +
+		strings.Repeat(`{"type":"error","name":"ValidationError","id":"row","message":"no timestamp"},`, 600) + `{}]}}`
+	g := newFixture(t, respond(http.StatusOK, dense), losant.WithMaxResponseBytes(limit))
+	log, err := g.client.ApplicationJobLog.Get(context.Background(), appID, jobID)
+	if err != nil || len(log.GetOutput().GetValidationErrors()) != 601 {
+		t.Errorf("a real-looking log of %d bytes: %v", len(dense), err)
+	}
+}

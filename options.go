@@ -28,18 +28,22 @@ const DefaultBaseURL = "https://api.losant.com"
 //     job log of validation errors and download URLs keeps 1.6 times the
 //     body, and the decode allocates 2.0 times it in all: about 42 MB at the
 //     cap (a process that only calls Get: 43 MB of peak RSS).
-//   - The worst case is a body of nothing but empty validation errors
-//     ({},{},...): 3 bytes each in the body, a 32-byte struct each in the
-//     model, so 12 times the body is kept and 24 times allocated as the
-//     slice grows: about 250 MB kept and 400 MB of peak RSS at the cap.
-//     The cap bounds the body, not what its shape decodes to.
+//   - The shape of a body matters more than its size: 20 MiB of nothing but
+//     empty validation errors ({},{},...) would decode to seven million
+//     32-byte structs, 400 MB. So a decode into a model also admits at most
+//     one JSON value per 16 bytes of the cap (1.3 million at the default,
+//     twice what the densest real job log holds); past that the body is
+//     refused with ErrResponseTooLarge while it is read, so that worst
+//     case costs about 40 MB of peak RSS in the CLI. The worst body under
+//     both bounds decodes to about 90 MB.
 //   - GetRaw and ListRaw keep the body as it arrived, in one slice of its
 //     Content-Length (twice while a chunked body's pieces are joined): at
-//     most 21 MB at the cap, 42 MB while joining.
+//     most 21 MB at the cap, 42 MB while joining. They count no values.
 //
 // What the caller then does with the value comes on top: the CLI's table
-// of a job log just under the cap peaks at about 150 MB, most of it the
-// table (text/tabwriter holds every row until the end).
+// of a job log just under the cap peaks at about 80 MB of RSS, and its -o
+// json prints a large object as it came, without indenting a copy
+// (scripts/memory.sh prints every figure).
 const DefaultMaxResponseBytes int64 = 20 << 20
 
 // An Option configures a Client. Pass options to NewClient; an option given

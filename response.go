@@ -49,6 +49,60 @@ func (c *Client) decode(req *http.Request, resp *http.Response, out any) error {
 	return c.decodeStream(f, body, resp.ContentLength, out)
 }
 
+// bytesPerValue is the fewest body bytes per JSON value the client decodes
+// into a model without question. The size cap bounds a body's bytes, not
+// what they decode into: 20 MiB of empty objects ("{},{},...", 3 bytes
+// each) would become seven million structs, about 400 MB. Every JSON value
+// costs at least a few dozen bytes decoded, so the client also bounds the
+// values: one per 16 bytes of the cap (1.3 million at the default), twice
+// as many as the densest real job log has (a log of 100,000 validation
+// errors spends about 34 bytes per value). The ...Raw methods keep bytes,
+// not values, and are bounded by the cap alone.
+const bytesPerValue = 16
+
+// valueBudget is how many JSON values a body under a cap of maxBody bytes
+// may hold.
+func valueBudget(maxBody int64) int64 { return max(maxBody/bytesPerValue, 4096) }
+
+// errTooManyValues is the error of a body with more JSON values than its
+// budget. It matches ErrResponseTooLarge.
+var errTooManyValues = fmt.Errorf("%w: the body holds more JSON values than a job log has (more than one per %d bytes of the size cap; raise the cap with WithMaxResponseBytes, or read it with a ...Raw method)", ErrResponseTooLarge, bytesPerValue)
+
+// valueCounter counts the JSON values that pass through it (each object,
+// array and comma outside strings starts one) and fails with
+// errTooManyValues past its budget, before the decoder builds them. It is
+// a byte scan, not a parse: the decoder still judges the JSON.
+type valueCounter struct {
+	r        io.Reader
+	left     int64
+	inString bool
+	escaped  bool
+}
+
+func (v *valueCounter) Read(p []byte) (int, error) {
+	n, err := v.r.Read(p)
+	for _, b := range p[:n] {
+		switch {
+		case v.escaped:
+			v.escaped = false
+		case v.inString:
+			switch b {
+			case '\\':
+				v.escaped = true
+			case '"':
+				v.inString = false
+			}
+		case b == '"':
+			v.inString = true
+		case b == '{' || b == '[' || b == ',':
+			if v.left--; v.left < 0 {
+				return 0, errTooManyValues
+			}
+		}
+	}
+	return n, err
+}
+
 // bodyFailure makes the *ResponseError of a 2xx body that could not be
 // decoded.
 type bodyFailure struct {
@@ -72,12 +126,15 @@ func (f bodyFailure) tooLarge() error {
 // unknown), into out as it arrives, then checks that nothing but whitespace
 // follows it.
 func (c *Client) decodeStream(f bodyFailure, body io.Reader, size int64, out any) error {
+	body = &valueCounter{r: body, left: valueBudget(c.maxBody)}
 	// rec keeps the first bytes read, so a decode error can quote them.
 	rec := &headRecorder{r: body}
 	dec := newBodyDecoder(rec, size, c.codec)
 	defer dec.release()
 	if err := dec.Decode(out); err != nil {
 		switch {
+		case errors.Is(err, errTooManyValues):
+			return f.err(err, nil)
 		case errors.Is(err, ErrResponseTooLarge):
 			return f.tooLarge()
 		case errors.Is(err, io.EOF): // the decoder's EOF: nothing but whitespace came

@@ -21,9 +21,10 @@ const (
 	DefaultReadTimeout = 30 * time.Second
 
 	// DefaultWriteTimeout is how long the server has, from the end of the
-	// request's headers, to send its whole answer: enough for a 64 MiB job
-	// log to a client reading about 1 MiB/s, short enough that a client
-	// that stops reading does not keep its connection for long.
+	// request's headers, to send its whole answer: enough for a job log at
+	// the SDK's 20 MiB cap (DefaultMaxResponseBytes) to a client reading
+	// about 1 MiB/s, short enough that a client that stops reading does not
+	// keep its connection for long.
 	DefaultWriteTimeout = 60 * time.Second
 
 	// DefaultIdleTimeout is how long a kept-alive connection may wait for

@@ -1,13 +1,13 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	losant "github.com/losant-go/losant-go"
@@ -74,12 +74,17 @@ func writeJSON(w io.Writer, log *losant.ApplicationJobLog) error {
 }
 
 // writeTable prints log as aligned key/value rows, leaving out fields the
-// log does not carry.
+// log does not carry. The few fixed rows are gathered first to find the
+// key column's width; the rows a log can hold without bound (download URLs,
+// validation errors) are then written one by one through a small buffer,
+// never gathered: text/tabwriter would hold the whole table, several times
+// the size of a large job log, before printing a line.
 func writeTable(w io.Writer, log *losant.ApplicationJobLog) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	type kv struct{ key, value string }
+	var rows []kv
 	row := func(key, value string) {
 		if value != "" {
-			fmt.Fprintf(tw, "%s\t%s\n", key, text.SingleLine(value))
+			rows = append(rows, kv{key, text.SingleLine(value)})
 		}
 	}
 	row("ID", log.GetID())
@@ -112,18 +117,46 @@ func writeTable(w io.Writer, log *losant.ApplicationJobLog) error {
 		row("Input emails", strings.Join(in.GetEmails(), ", "))
 		row("Input callback", in.GetCallbackURL())
 	}
-	if out := log.Output; out != nil {
+	out := log.GetOutput()
+	if out != nil {
 		row("Output counters", outputCounters(out))
 		row("Output repository", out.GetRepoURL())
 		row("Output commit", out.GetCommit())
-		for i, u := range out.GetDownloadURLs() {
-			row(fmt.Sprintf("Download %d", i+1), u)
-		}
-		for i, v := range out.GetValidationErrors() {
-			row(fmt.Sprintf("Validation error %d", i+1), validationError(&v))
-		}
 	}
-	return tw.Flush()
+	urls, verrs := out.GetDownloadURLs(), out.GetValidationErrors()
+
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r.key))
+	}
+	if n := len(urls); n > 0 {
+		width = max(width, len("Download ")+len(strconv.Itoa(n)))
+	}
+	if n := len(verrs); n > 0 {
+		width = max(width, len("Validation error ")+len(strconv.Itoa(n)))
+	}
+	bw := bufio.NewWriter(w)
+	line := func(key, value string) {
+		if value == "" {
+			return
+		}
+		bw.WriteString(key)
+		for range width - len(key) + 2 {
+			bw.WriteByte(' ')
+		}
+		bw.WriteString(value)
+		bw.WriteByte('\n')
+	}
+	for _, r := range rows {
+		line(r.key, r.value)
+	}
+	for i, u := range urls {
+		line("Download "+strconv.Itoa(i+1), text.SingleLine(u))
+	}
+	for i := range verrs {
+		line("Validation error "+strconv.Itoa(i+1), text.SingleLine(validationError(&verrs[i])))
+	}
+	return bw.Flush()
 }
 
 // progressCounts writes progress as "completed/total (percent%)".
@@ -210,9 +243,23 @@ func typedID(kind, id string) string {
 	return strings.TrimSpace(kind + " " + id)
 }
 
-// writeRawJSON prints one JSON object as it arrived, indented, on its own
-// line: key order, numbers and timestamps untouched.
+// maxIndented is the largest object writeRawJSON indents. Indenting
+// builds a second copy of the object, several times its size when it
+// holds many small values; a larger object is printed as it arrived, on
+// one line, so printing never costs more than the body itself.
+const maxIndented = 1 << 20
+
+// writeRawJSON prints one JSON object as it arrived on its own line: key
+// order, numbers and timestamps untouched; indented when it is at most
+// maxIndented bytes.
 func writeRawJSON(w io.Writer, raw []byte) error {
+	if len(raw) > maxIndented {
+		if _, err := w.Write(raw); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, "\n")
+		return err
+	}
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, raw, "", "  "); err != nil {
 		return err
