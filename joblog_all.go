@@ -31,10 +31,9 @@ const DefaultPageSize = 100
 // push logs already seen onto the next page (a new job in a descending
 // sort, say), those are recognised by ID and skipped. The IDs of the last
 // two pages are kept for this, so a shift of up to two pages between two
-// fetches is handled. Paging is by page number, as the API's is, so job
-// logs deleted during the iteration can make later ones move back a page
-// unseen: sort so that new jobs come last (the default, oldest first) when
-// every log must be seen.
+// fetches is handled. Paging is by page number, as the API's is, so a job
+// log deleted during the iteration moves the later ones back by one, and
+// the one that crosses onto a page already fetched is not seen.
 func (s *ApplicationJobLogService) All(ctx context.Context, applicationID string, params *ApplicationJobLogListParams, opts ...RequestOption) iter.Seq2[*ApplicationJobLog, error] {
 	return func(yield func(*ApplicationJobLog, error) bool) {
 		p := ApplicationJobLogListParams{}
