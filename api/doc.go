@@ -1,7 +1,9 @@
 // Package api is a local, in-memory stand-in for Losant's REST API: the
-// "Get application job log" endpoint,
+// application job log endpoints,
 //
-//	GET /applications/{applicationId}/jobLogs/{jobId}
+//	GET /applications/{applicationId}/jobLogs/{jobId}   one job log
+//	GET /applications/{applicationId}/jobLogs           a page of them: Losant's
+//	                                                    advanced query, sort and paging
 //
 // served from openapi.yaml, so that code using losant-go (or any other HTTP
 // client) can be tried and tested without a Losant account or a network, the
@@ -33,13 +35,15 @@
 // Every response is JSON. Errors have Losant's shape,
 // {"type": ..., "message": ...}:
 //
-//	400 Validation        a parameter breaks the spec (an ID that is not 24 hex digits)
-//	401 Unauthorized      no bearer token, or one the server was not given
-//	403 Forbidden         the token has none of the operation's scopes
-//	404 NotFound          no such job log in that application, or no such route
-//	405 MethodNotAllowed  a known path with a method the spec does not list (with Allow)
-//	414 Validation        a request target or query over Options.MaxURIBytes or MaxQueryBytes
-//	500 ServerError       a bug; the cause goes to Options.Logger, not to the client
+//	400 Validation          a parameter breaks the spec (an ID that is not 24 hex
+//	                        digits, a query with an unknown field or operator)
+//	401 Unauthorized        no bearer token, or one the server was not given
+//	403 Forbidden           the token has none of the operation's scopes
+//	404 NotFound            no such job log in that application, no job logs at
+//	                        all for the application (the list), or no such route
+//	405 MethodNotAllowed    a known path with a method the spec does not list (with Allow)
+//	414 Validation          a request target or query over Options.MaxURIBytes or MaxQueryBytes
+//	500 ServerError         a bug; the cause goes to Options.Logger, not to the client
 //	503 ServiceUnavailable  Options.MaxInFlight requests are already being served (with Retry-After)
 //
 // CORS preflights are answered (an empty 204) and every answer allows any
