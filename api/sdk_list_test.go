@@ -279,3 +279,58 @@ func TestListRefusesBadInput(t *testing.T) {
 		t.Errorf("unknown application: %v, want ErrNotFound", err)
 	}
 }
+
+// TestAllWhenTheServerCapsThePageSize: a server that answers fewer logs a
+// page than asked (and says so in perPage) is paged to its end, not taken
+// to have run out after the first short page.
+func TestAllWhenTheServerCapsThePageSize(t *testing.T) {
+	store := api.NewStore()
+	seedLogs(t, store, 25, 0)
+	inner := newServer(t, api.Options{Store: store})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if q.Get("perPage") != "" {
+			q.Set("perPage", "10") // this server's own maximum
+			r.URL.RawQuery = q.Encode()
+		}
+		proxy(inner.URL, w, r)
+	}))
+	defer srv.Close()
+	c, err := losant.NewClient(losant.WithToken("t"), losant.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseIdleConnections()
+	ids, err := collect(t, c.ApplicationJobLog.All(context.Background(), listApp, &losant.ApplicationJobLogListParams{PerPage: 50}))
+	if err != nil || len(ids) != 25 {
+		t.Errorf("%d logs (%v), want all 25 through pages of 10", len(ids), err)
+	}
+}
+
+// TestAllRaw walks every log as sent, in pages, with the same paging and
+// stopping as All.
+func TestAllRaw(t *testing.T) {
+	f := newListFixture(t, 23)
+	var n int
+	for raw, err := range f.client.ApplicationJobLog.AllRaw(context.Background(), listApp, &losant.ApplicationJobLogListParams{PerPage: 5}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if !strings.Contains(string(raw), `"runQueuedAt":"2025-06-10T04:`) || !json.Valid(raw) {
+			t.Errorf("log %d is not as stored: %s", n, raw)
+		}
+		if n == 12 {
+			break
+		}
+	}
+	if n != 12 || f.requests.Load() != 3 {
+		t.Errorf("%d logs from %d pages, want 12 from 3", n, f.requests.Load())
+	}
+	f.failPage.Store(0)
+	for raw, err := range f.client.ApplicationJobLog.AllRaw(context.Background(), listApp, nil) {
+		if err == nil || raw != nil || !errors.Is(err, losant.ErrServerError) {
+			t.Errorf("got %s, %v; want one ErrServerError", raw, err)
+		}
+	}
+}

@@ -250,11 +250,11 @@ func listJobLogs(ctx context.Context, stdout io.Writer, c *losant.Client, lf *li
 	default:
 		out = &tableWriter{w: w}
 	}
-	p := *params
-	left := lf.limit                // 0: no limit
-	var older, last map[string]bool // IDs of the two previous pages
-	for {
-		raw, err := c.ApplicationJobLog.ListRaw(ctx, lf.app, &p)
+	left := lf.limit // 0: no limit
+	// Each log is written out as it comes: the iterator fetches the next
+	// page only when the loop asks for its first log, so nothing waits in
+	// the buffer while a page is on its way.
+	for raw, err := range c.ApplicationJobLog.AllRaw(ctx, lf.app, params) {
 		if err != nil {
 			if ctx.Err() != nil {
 				err = fmt.Errorf("interrupted listing job logs: %w", context.Cause(ctx))
@@ -265,50 +265,25 @@ func listJobLogs(ctx context.Context, stdout io.Writer, c *losant.Client, lf *li
 			}
 			return listError(err)
 		}
-		var page struct {
-			Items []json.RawMessage `json:"items"`
-		}
-		if err := json.Unmarshal(raw, &page); err != nil {
-			return fmt.Errorf("listing job logs: page %d: %w", p.Page, err)
-		}
-		seen := make(map[string]bool, len(page.Items))
-		for _, item := range page.Items {
-			var id struct {
-				ID string `json:"id"`
-			}
-			if err := json.Unmarshal(item, &id); err != nil {
-				return fmt.Errorf("listing job logs: page %d: %w", p.Page, err)
-			}
-			// A log already printed, pushed onto this page by jobs added
-			// since: skip it (as ApplicationJobLogService.All does).
-			if id.ID != "" && (last[id.ID] || older[id.ID] || seen[id.ID]) {
-				continue
-			}
-			seen[id.ID] = true
-			if err := out.item(item); err != nil {
-				return err
-			}
-			if left > 0 {
-				if left--; left == 0 {
-					return out.finish()
-				}
-			}
+		if err := out.item(raw); err != nil {
+			return err
 		}
 		if err := out.flush(); err != nil {
 			return err
 		}
-		if len(page.Items) < p.PerPage {
-			return out.finish()
+		if left > 0 {
+			if left--; left == 0 {
+				break
+			}
 		}
-		older, last = last, seen
-		p.Page++
 	}
+	return out.finish()
 }
 
 // listWriter prints job logs in one of the output formats.
 type listWriter interface {
 	item(raw json.RawMessage) error
-	flush() error  // end of a page: write out what is buffered
+	flush() error  // write out what is buffered
 	finish() error // end of the list
 	abort() error  // the list failed: end what was printed, if anything
 }
