@@ -327,10 +327,19 @@ func TestAllRaw(t *testing.T) {
 	if n != 12 || f.requests.Load() != 3 {
 		t.Errorf("%d logs from %d pages, want 12 from 3", n, f.requests.Load())
 	}
-	f.failPage.Store(0)
-	for raw, err := range f.client.ApplicationJobLog.AllRaw(context.Background(), listApp, nil) {
-		if err == nil || raw != nil || !errors.Is(err, losant.ErrServerError) {
-			t.Errorf("got %s, %v; want one ErrServerError", raw, err)
+	f.failPage.Store(1) // the second page
+	var logs, errs int
+	for raw, err := range f.client.ApplicationJobLog.AllRaw(context.Background(), listApp, &losant.ApplicationJobLogListParams{PerPage: 5}) {
+		switch {
+		case err == nil:
+			logs++
+		case raw == nil && errors.Is(err, losant.ErrServerError):
+			errs++
+		default:
+			t.Errorf("got %s, %v", raw, err)
 		}
+	}
+	if logs != 5 || errs != 1 {
+		t.Errorf("%d logs and %d errors, want the first page's 5, then one error", logs, errs)
 	}
 }
