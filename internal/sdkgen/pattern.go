@@ -17,7 +17,6 @@ func matcher(pattern string) string {
 	if err != nil {
 		return ""
 	}
-	re = re.Simplify()
 	if re.Op != syntax.OpConcat || len(re.Sub) != 3 {
 		return ""
 	}
@@ -36,16 +35,6 @@ func matcher(pattern string) string {
 		}
 		class, minLen, maxLen = rep.Sub[0], rep.Min, rep.Max
 	default:
-		// Simplify turns {24} into a concat of 24 classes; count them.
-		if rep.Op == syntax.OpConcat && len(rep.Sub) > 0 {
-			for _, s := range rep.Sub {
-				if s.Op != syntax.OpCharClass || !sameClass(s, rep.Sub[0]) {
-					return ""
-				}
-			}
-			class, minLen, maxLen = rep.Sub[0], len(rep.Sub), len(rep.Sub)
-			break
-		}
 		return ""
 	}
 	var conds []string
@@ -78,14 +67,3 @@ func matcher(pattern string) string {
 	return true`, lenCheck, strings.Join(conds, " || "))
 }
 
-func sameClass(a, b *syntax.Regexp) bool {
-	if len(a.Rune) != len(b.Rune) {
-		return false
-	}
-	for i := range a.Rune {
-		if a.Rune[i] != b.Rune[i] {
-			return false
-		}
-	}
-	return true
-}
