@@ -66,4 +66,3 @@ func matcher(pattern string) string {
 	}
 	return true`, lenCheck, strings.Join(conds, " || "))
 }
-
