@@ -28,8 +28,11 @@ type SharedOption struct {
 	apply func(*callSettings) error
 }
 
-func (o SharedOption) applyClient(s *settings) error { return o.apply(&s.call) }
+func (o SharedOption) applyClient(s *settings) error { return o.applyRequest(&s.call) }
 func (o SharedOption) applyRequest(c *callSettings) error {
+	if o.apply == nil { // the zero SharedOption changes nothing
+		return nil
+	}
 	return o.apply(c)
 }
 func (o SharedOption) applyWait(w *waitConfig) error {

@@ -198,3 +198,11 @@ func TestForbiddenNamesAcceptedScopes(t *testing.T) {
 		t.Errorf("AcceptedScopes = %v", apiErr.AcceptedScopes)
 	}
 }
+
+// The zero SharedOption, which users can write, changes nothing.
+func TestZeroSharedOption(t *testing.T) {
+	f := newFixture(t, respond(http.StatusOK, okBody), losant.SharedOption{})
+	if _, err := f.client.ApplicationJobLog.Get(context.Background(), appID, jobID, losant.SharedOption{}); err != nil {
+		t.Fatal(err)
+	}
+}
