@@ -11,12 +11,6 @@ import (
 	"github.com/losant-go/losant-go/internal/ops"
 )
 
-// Keep the imports whatever the operations need.
-var (
-	_ = url.Values{}
-	_ = strconv.Itoa
-)
-
 // ApplicationJobLogService calls the API's ApplicationJobLog operations: The
 // job logs of an application, found by status, name and time. Reach it as
 // Client.ApplicationJobLog.

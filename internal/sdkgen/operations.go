@@ -34,6 +34,9 @@ type apiModel struct {
 	NeedRegexp bool
 	// SchemasJSON holds the schemas of JSON-encoded query parameters.
 	SchemasJSON string
+	// NeedURL and NeedStrconv: the operations' parameters use net/url
+	// and strconv.
+	NeedURL, NeedStrconv bool
 
 	schemas *schemaTable
 }
@@ -107,6 +110,10 @@ func readAPI(doc *openapi3.T) (*apiModel, error) {
 				return nil, fmt.Errorf("operation %s %s (%s): %w", method, path, op.OperationID, err)
 			}
 			m.Ops = append(m.Ops, o)
+			for _, q := range o.Query {
+				m.NeedURL = true
+				m.NeedStrconv = m.NeedStrconv || q.Kind == "int" || q.Kind == "bool"
+			}
 			s := services[o.Service]
 			if s == nil {
 				s = &serviceModel{Name: o.Service, first: o.ID}

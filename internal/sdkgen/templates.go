@@ -70,16 +70,14 @@ package losant
 import (
 	"context"
 	"encoding/json"
+{{- if .NeedURL}}
 	"net/url"
+{{- end}}
+{{- if .NeedStrconv}}
 	"strconv"
+{{- end}}
 
 	"github.com/losant-go/losant-go/internal/ops"
-)
-
-// Keep the imports whatever the operations need.
-var (
-	_ = url.Values{}
-	_ = strconv.Itoa
 )
 {{range .Services}}
 {{comment (printf "%sService calls the API's %s operations: %s Reach it as Client.%s." .Name .Name .Doc .Name)}}type {{.Name}}Service struct{ c *Client }
