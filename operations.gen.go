@@ -11,9 +11,9 @@ import (
 	"github.com/losant-go/losant-go/internal/ops"
 )
 
-// ApplicationJobLogService calls the API's ApplicationJobLog operations: The
-// job logs of an application, found by status, name and time. Reach it as
-// Client.ApplicationJobLog.
+// ApplicationJobLogService calls the API's ApplicationJobLog operations (List,
+// Get). The job logs of an application, found by status, name and time. A log
+// of one run of a long application job. Reach it as Client.ApplicationJobLog.
 type ApplicationJobLogService struct{ c *Client }
 
 // List is getApplicationJobLogs: list an application's job logs.

@@ -117,11 +117,13 @@ func readAPI(doc *openapi3.T) (*apiModel, error) {
 			s := services[o.Service]
 			if s == nil {
 				s = &serviceModel{Name: o.Service, first: o.ID}
-				if len(op.Tags) > 0 {
-					s.Doc = strings.TrimSpace(tagDocs[op.Tags[0]])
-				}
 				services[o.Service] = s
 				m.Services = append(m.Services, s)
+			}
+			if len(op.Tags) > 0 {
+				if d := strings.TrimSpace(tagDocs[op.Tags[0]]); d != "" && !strings.Contains(s.Doc, d) {
+					s.Doc = strings.TrimSpace(s.Doc + " " + d)
+				}
 			}
 			for _, other := range s.Ops {
 				if other.GoName == o.GoName {
@@ -399,6 +401,13 @@ var funcs = template.FuncMap{
 	"join":    strings.Join,
 	"lower":   lowerFirst,
 	"float":   func(f *float64) string { return strconv.FormatFloat(*f, 'f', -1, 64) },
+	"methods": func(ops []*opModel) string {
+		var out []string
+		for _, o := range ops {
+			out = append(out, o.GoName)
+		}
+		return strings.Join(out, ", ")
+	},
 	"args": func(ps []pathParamModel) string {
 		var out []string
 		for _, p := range ps {

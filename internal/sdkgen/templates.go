@@ -80,7 +80,7 @@ import (
 	"github.com/losant-go/losant-go/internal/ops"
 )
 {{range .Services}}
-{{comment (printf "%sService calls the API's %s operations: %s Reach it as Client.%s." .Name .Name .Doc .Name)}}type {{.Name}}Service struct{ c *Client }
+{{comment (printf "%sService calls the API's %s operations (%s). %s Reach it as Client.%s." .Name .Name (methods .Ops) .Doc .Name)}}type {{.Name}}Service struct{ c *Client }
 {{range .Ops}}{{$op := .}}
 {{.DocComment}}func (s *{{.Service}}Service) {{.GoName}}(ctx context.Context, {{range .PathParams}}{{.Arg}} string, {{end}}{{if .ParamsType}}params *{{.ParamsType}}, {{end}}opts ...RequestOption) (*{{.Result}}, error) {
 	out := new({{.Result}})
