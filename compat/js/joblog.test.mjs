@@ -20,50 +20,11 @@
 // used instead, unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import {
+  api, clientVersion, url, tokens, applicationId, jobId, lastExchange,
+} from './support.mjs';
 
-const require = createRequire(import.meta.url);
-const api = require('losant-rest');
-const clientVersion = require('losant-rest/package.json').version;
-// The axios instance losant-rest itself loads, to see what went on the wire.
-const axios = createRequire(require.resolve('losant-rest'))('axios');
-
-function env(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run this through .ci/compat-js, which starts losant serve`);
-  return v;
-}
-const url = env('LOSANT_COMPAT_URL');
-const tokens = {
-  full: env('LOSANT_COMPAT_TOKEN_FULL'),
-  reader: env('LOSANT_COMPAT_TOKEN_READER'),
-  other: env('LOSANT_COMPAT_TOKEN_OTHER'),
-};
-
-// The built-in data of `losant serve`: openapi.yaml's job log examples.
-const applicationId = '575ec8687ae143cd83dc4a97';
-const jobId = '575ec76c7ae143cd83dc4a96';
 const unknownJobId = '000000000000000000000000';
-
-// Every exchange losant-rest makes, as sent and as answered.
-const exchanges = [];
-function record(res) {
-  exchanges.push({
-    method: res.config.method.toUpperCase(),
-    path: res.request.path, // the request target actually written, query included
-    sent: res.request.getHeaders(),
-    status: res.status,
-    headers: res.headers,
-  });
-}
-axios.interceptors.response.use(
-  (res) => { record(res); return res; },
-  (err) => { if (err.response) record(err.response); return Promise.reject(err); },
-);
-function lastExchange() {
-  assert.ok(exchanges.length > 0, 'no HTTP exchange was recorded');
-  return exchanges[exchanges.length - 1];
-}
 
 // getJobLog is applicationJobLog.get: the client's own method when it has
 // one, otherwise the same request through client.request. Like the client's
