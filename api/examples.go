@@ -41,7 +41,7 @@ func ExampleStore() (*Store, error) {
 		if old, ok := s.logs[k]; ok && rank(old) > rank(raw) {
 			continue
 		}
-		s.logs[k] = raw
+		s.set(recordOf(k, raw)) // no lock: the Store is not shared yet
 	}
 	if len(s.logs) == 0 {
 		return nil, errors.New("api: openapi.yaml has no job log examples")

@@ -112,11 +112,6 @@ func (s *Store) list(appID string, p listParams) (items [][]byte, total int, app
 		return nil, 0, false, err
 	}
 	s.mu.RLock()
-	if s.indexed != len(s.logs) {
-		s.mu.RUnlock()
-		s.reindex()
-		s.mu.RLock()
-	}
 	defer s.mu.RUnlock()
 	a := s.apps[appID]
 	if a == nil || len(a.recs) == 0 {
@@ -272,20 +267,18 @@ type sortOrder struct {
 // newAppIndex returns an empty appIndex.
 func newAppIndex() *appIndex { return &appIndex{pos: make(map[string]int)} }
 
-// put adds rec, or replaces the record with its id, and reports whether it
-// was added.
-func (a *appIndex) put(rec *logRecord) (added bool) {
+// put adds rec, or replaces the record with its id.
+func (a *appIndex) put(rec *logRecord) {
 	for i := range a.sorted {
 		a.sorted[i].Store(nil)
 	}
 	if i, ok := a.pos[rec.id]; ok {
 		a.recs[i] = rec
-		return false
+		return
 	}
 	a.byID.Store(nil)
 	a.pos[rec.id] = len(a.recs)
 	a.recs = append(a.recs, rec)
-	return true
 }
 
 // idOrder returns the positions of the records in ascending order of id
@@ -432,28 +425,5 @@ func (s *Store) set(rec *logRecord) {
 		a = newAppIndex()
 		s.apps[k.app] = a
 	}
-	if a.put(rec) {
-		s.indexed++
-	}
-}
-
-// reindex rebuilds the index from s.logs if it does not hold as many
-// records as there are job logs: when job logs were written to s.logs
-// without set, as ExampleStore does before the Store is shared.
-func (s *Store) reindex() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.indexed == len(s.logs) {
-		return
-	}
-	s.apps, s.indexed = make(map[string]*appIndex), 0
-	for k, raw := range s.logs {
-		a := s.apps[k.app]
-		if a == nil {
-			a = newAppIndex()
-			s.apps[k.app] = a
-		}
-		a.put(recordOf(k, raw))
-		s.indexed++
-	}
+	a.put(rec)
 }

@@ -391,8 +391,7 @@ func TestListRefusesInvalidParams(t *testing.T) {
 }
 
 // TestListFollowsChanges: the index (and its cached sort orders) follows
-// PutJSON, modify (the path of Simulate) and LoadFile, and a Store whose
-// logs were filled directly (ExampleStore) is indexed when first listed.
+// PutJSON, modify (the path of Simulate), LoadFile and ExampleStore.
 func TestListFollowsChanges(t *testing.T) {
 	t.Parallel()
 	const app = "575ec8687ae143cd83dc4a97"
@@ -435,7 +434,6 @@ func TestListFollowsChanges(t *testing.T) {
 		t.Errorf("LoadFile: known %v, total %d; want true, 40", known, total)
 	}
 
-	// ExampleStore writes logs directly.
 	es, err := ExampleStore()
 	if err != nil {
 		t.Fatal(err)
@@ -625,8 +623,8 @@ func TestLoadReportsTheFirstProblem(t *testing.T) {
 			if !errors.As(err, &le) || le.Index != tc.index || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("load: %v; want a *LoadError at entry %d mentioning %q", err, tc.index, tc.want)
 			}
-			if len(s.logs) != 0 || s.indexed != 0 {
-				t.Errorf("%d job logs stored (%d indexed) after a failed load", len(s.logs), s.indexed)
+			if len(s.logs) != 0 || len(s.apps) != 0 {
+				t.Errorf("%d job logs stored (%d applications indexed) after a failed load", len(s.logs), len(s.apps))
 			}
 		})
 	}

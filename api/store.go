@@ -23,15 +23,13 @@ import (
 //
 // Beside the bytes, the Store keeps an index of the fields the list
 // endpoint filters and sorts by (list.go). Write job logs only through set,
-// which keeps both; list rebuilds the index if logs gained entries some
-// other way (ExampleStore fills logs directly before the Store is shared).
+// which keeps both.
 type Store struct {
 	mu      sync.RWMutex
 	logs    map[logKey][]byte
 	running map[logKey]bool // jobs a simulation is advancing
 
-	apps    map[string]*appIndex // the records of logs, by applicationId
-	indexed int                  // records in apps; len(logs) when in step
+	apps map[string]*appIndex // the records of logs, by applicationId
 }
 
 type logKey struct{ app, id string }

@@ -21,7 +21,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  api, clientVersion, url, tokens, applicationId, jobId, lastExchange,
+  api, clientVersion, url, tokens, applicationId, jobId, lastExchange, rejection, assertLosantError,
 } from './support.mjs';
 
 const unknownJobId = '000000000000000000000000';
@@ -47,29 +47,6 @@ function getJobLog(client, params, cb) {
     if (params[k] !== undefined) req.params[k] = params[k];
   }
   return client.request(req, {}, cb);
-}
-
-// rejection runs call, which must reject, and returns the error.
-async function rejection(call) {
-  let err;
-  await assert.rejects(async () => { await call(); }, (e) => { err = e; return true; });
-  return err;
-}
-
-// assertLosantError checks an error the way losant-rest reports an error
-// response: an Error whose message is the body's message, every other body
-// field copied onto it, and statusCode the HTTP status.
-function assertLosantError(err, status, type, message) {
-  assert.ok(err instanceof Error, `want an Error, got ${err}`);
-  assert.equal(err.statusCode, status, `statusCode (error: ${JSON.stringify(err)} ${err.message})`);
-  assert.equal(err.type, type, 'type');
-  assert.equal(typeof err.message, 'string');
-  assert.notEqual(err.message, '', 'the body has a message');
-  if (message !== undefined) assert.equal(err.message, message);
-  assert.notEqual(err.isAxiosError, true, 'an error response, not an axios transport error');
-  const ex = lastExchange();
-  assert.equal(ex.status, status);
-  assert.match(String(ex.headers['content-type']), /^application\/json\b/, 'error Content-Type');
 }
 
 test(`losant-rest ${clientVersion}: createClient({ accessToken, url }) gives a client with request()`, (t) => {

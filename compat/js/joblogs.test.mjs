@@ -22,7 +22,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  api, clientVersion, url, tokens, applicationId, jobId, exchanges, lastExchange, uriTemplate,
+  api, clientVersion, url, tokens, applicationId, jobId, exchanges, lastExchange, rejection, assertLosantError, uriTemplate,
 } from './support.mjs';
 
 const unknownApplicationId = '000000000000000000000000';
@@ -55,27 +55,6 @@ function listJobLogs(client, params, opts, cb) {
   if ('undefined' !== typeof params._embedded) { req.params._embedded = params._embedded; }
   req.url = tpl.expand(pathParams);
   return client.request(req, opts, cb);
-}
-
-async function rejection(call) {
-  let err;
-  await assert.rejects(async () => { await call(); }, (e) => { err = e; return true; });
-  return err;
-}
-
-// assertLosantError: an Error whose message is the body's message, the other
-// body fields copied onto it, and statusCode the HTTP status (losant-rest's way).
-function assertLosantError(err, status, type, message) {
-  assert.ok(err instanceof Error, `want an Error, got ${err}`);
-  assert.equal(err.statusCode, status, `statusCode (error: ${JSON.stringify(err)} ${err.message})`);
-  assert.equal(err.type, type, 'type');
-  assert.equal(typeof err.message, 'string');
-  assert.notEqual(err.message, '', 'the body has a message');
-  if (message !== undefined) assert.equal(err.message, message);
-  assert.notEqual(err.isAxiosError, true, 'an error response, not an axios transport error');
-  const ex = lastExchange();
-  assert.equal(ex.status, status);
-  assert.match(String(ex.headers['content-type']), /^application\/json\b/, 'error Content-Type');
 }
 
 // assertPage checks the page fields of a list answer.

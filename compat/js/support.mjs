@@ -48,3 +48,26 @@ export function lastExchange() {
   assert.ok(exchanges.length > 0, 'no HTTP exchange was recorded');
   return exchanges[exchanges.length - 1];
 }
+
+// rejection runs call, which must reject, and returns the error.
+export async function rejection(call) {
+  let err;
+  await assert.rejects(async () => { await call(); }, (e) => { err = e; return true; });
+  return err;
+}
+
+// assertLosantError checks an error the way losant-rest reports an error
+// response: an Error whose message is the body's message, every other body
+// field copied onto it, and statusCode the HTTP status.
+export function assertLosantError(err, status, type, message) {
+  assert.ok(err instanceof Error, `want an Error, got ${err}`);
+  assert.equal(err.statusCode, status, `statusCode (error: ${JSON.stringify(err)} ${err.message})`);
+  assert.equal(err.type, type, 'type');
+  assert.equal(typeof err.message, 'string');
+  assert.notEqual(err.message, '', 'the body has a message');
+  if (message !== undefined) assert.equal(err.message, message);
+  assert.notEqual(err.isAxiosError, true, 'an error response, not an axios transport error');
+  const ex = lastExchange();
+  assert.equal(ex.status, status);
+  assert.match(String(ex.headers['content-type']), /^application\/json\b/, 'error Content-Type');
+}
