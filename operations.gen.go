@@ -73,7 +73,7 @@ type ApplicationJobLogService struct{ c *Client }
 // GET /applications/{applicationId}/jobLogs
 func (s *ApplicationJobLogService) List(ctx context.Context, applicationID string, params *ApplicationJobLogListParams, opts ...RequestOption) (*ApplicationJobLogs, error) {
 	out := new(ApplicationJobLogs)
-	if err := s.list(ctx, applicationID, params, out, opts); err != nil {
+	if err := s.listCall(ctx, applicationID, params, out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (s *ApplicationJobLogService) List(ctx context.Context, applicationID strin
 // GET /applications/{applicationId}/jobLogs
 func (s *ApplicationJobLogService) ListRaw(ctx context.Context, applicationID string, params *ApplicationJobLogListParams, opts ...RequestOption) (json.RawMessage, error) {
 	var out rawObject
-	if err := s.list(ctx, applicationID, params, &out, opts); err != nil {
+	if err := s.listCall(ctx, applicationID, params, &out, opts); err != nil {
 		return nil, err
 	}
 	if out == nil {
@@ -96,18 +96,18 @@ func (s *ApplicationJobLogService) ListRaw(ctx context.Context, applicationID st
 	return json.RawMessage(out), nil
 }
 
-// list sends getApplicationJobLogs and decodes the body into out.
-func (s *ApplicationJobLogService) list(ctx context.Context, applicationID string, params *ApplicationJobLogListParams, out any, opts []RequestOption) error {
-	r, err := listRequest(applicationID, params)
+// listCall sends getApplicationJobLogs and decodes the body into out.
+func (s *ApplicationJobLogService) listCall(ctx context.Context, applicationID string, params *ApplicationJobLogListParams, out any, opts []RequestOption) error {
+	r, err := applicationJobLogListRequest(applicationID, params)
 	if err != nil {
 		return err
 	}
 	return s.c.do(ctx, r, out, opts)
 }
 
-// listRequest checks the arguments of getApplicationJobLogs and makes its
+// applicationJobLogListRequest checks the arguments of getApplicationJobLogs and makes its
 // request.
-func listRequest(applicationID string, params *ApplicationJobLogListParams) (*request, error) {
+func applicationJobLogListRequest(applicationID string, params *ApplicationJobLogListParams) (*request, error) {
 	r := &request{op: ops.GetApplicationJobLogs, path: []string{applicationID}}
 	var err error
 	if r.query, r.header, err = params.encode(); err != nil {
@@ -140,8 +140,8 @@ func listRequest(applicationID string, params *ApplicationJobLogListParams) (*re
 // the later ones back by one, and the one that crosses onto a page already
 // fetched is not seen.
 func (s *ApplicationJobLogService) All(ctx context.Context, applicationID string, params *ApplicationJobLogListParams, opts ...RequestOption) iter.Seq2[*ApplicationJobLog, error] {
-	r, err := listRequest(applicationID, params)
-	return walkPages(ctx, s.c, r, err, opts, listPager, func(page *ApplicationJobLogs) ([]ApplicationJobLog, int) {
+	r, err := applicationJobLogListRequest(applicationID, params)
+	return walkPages(ctx, s.c, r, err, opts, applicationJobLogListPager, func(page *ApplicationJobLogs) ([]ApplicationJobLog, int) {
 		return page.GetItems(), page.GetPerPage()
 	}, (*ApplicationJobLog).GetID)
 }
@@ -151,12 +151,12 @@ func (s *ApplicationJobLogService) All(ctx context.Context, applicationID string
 // included): for printing or archiving items as they came. It pages, stops
 // and fails as All does.
 func (s *ApplicationJobLogService) AllRaw(ctx context.Context, applicationID string, params *ApplicationJobLogListParams, opts ...RequestOption) iter.Seq2[json.RawMessage, error] {
-	r, err := listRequest(applicationID, params)
-	return walkRawPages(ctx, s.c, r, err, opts, listPager)
+	r, err := applicationJobLogListRequest(applicationID, params)
+	return walkRawPages(ctx, s.c, r, err, opts, applicationJobLogListPager)
 }
 
-// listPager names the parameters and fields getApplicationJobLogs pages with.
-var listPager = pager{pageParam: "page", sizeParam: "perPage", itemsField: "items", sizeField: "perPage", idField: "id", defaultSize: 100}
+// applicationJobLogListPager names the parameters and fields getApplicationJobLogs pages with.
+var applicationJobLogListPager = pager{pageParam: "page", sizeParam: "perPage", itemsField: "items", sizeField: "perPage", idField: "id", defaultSize: 100}
 
 // ApplicationJobLogListParams are the query parameters of ApplicationJobLogService.List.
 // A zero field is not sent, so the API's default applies.
@@ -253,7 +253,7 @@ func (p *ApplicationJobLogListParams) encode() (url.Values, http.Header, error) 
 // GET /applications/{applicationId}/jobLogs/{jobId}
 func (s *ApplicationJobLogService) Get(ctx context.Context, applicationID string, jobID string, opts ...RequestOption) (*ApplicationJobLog, error) {
 	out := new(ApplicationJobLog)
-	if err := s.get(ctx, applicationID, jobID, out, opts); err != nil {
+	if err := s.getCall(ctx, applicationID, jobID, out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -267,7 +267,7 @@ func (s *ApplicationJobLogService) Get(ctx context.Context, applicationID string
 // GET /applications/{applicationId}/jobLogs/{jobId}
 func (s *ApplicationJobLogService) GetRaw(ctx context.Context, applicationID string, jobID string, opts ...RequestOption) (json.RawMessage, error) {
 	var out rawObject
-	if err := s.get(ctx, applicationID, jobID, &out, opts); err != nil {
+	if err := s.getCall(ctx, applicationID, jobID, &out, opts); err != nil {
 		return nil, err
 	}
 	if out == nil {
@@ -276,18 +276,18 @@ func (s *ApplicationJobLogService) GetRaw(ctx context.Context, applicationID str
 	return json.RawMessage(out), nil
 }
 
-// get sends getApplicationJobLog and decodes the body into out.
-func (s *ApplicationJobLogService) get(ctx context.Context, applicationID string, jobID string, out any, opts []RequestOption) error {
-	r, err := getRequest(applicationID, jobID)
+// getCall sends getApplicationJobLog and decodes the body into out.
+func (s *ApplicationJobLogService) getCall(ctx context.Context, applicationID string, jobID string, out any, opts []RequestOption) error {
+	r, err := applicationJobLogGetRequest(applicationID, jobID)
 	if err != nil {
 		return err
 	}
 	return s.c.do(ctx, r, out, opts)
 }
 
-// getRequest checks the arguments of getApplicationJobLog and makes its
+// applicationJobLogGetRequest checks the arguments of getApplicationJobLog and makes its
 // request.
-func getRequest(applicationID string, jobID string) (*request, error) {
+func applicationJobLogGetRequest(applicationID string, jobID string) (*request, error) {
 	r := &request{op: ops.GetApplicationJobLog, path: []string{applicationID, jobID}}
 	return r, nil
 }

@@ -28,6 +28,10 @@ func modelsConfig() codegen.Configuration {
 		PackageName: "losant",
 		Generate:    codegen.GenerateOptions{Models: true},
 		OutputOptions: codegen.OutputOptions{
+			// Every component schema is a model, referenced by an
+			// operation or not: oapi-codegen's pruning would drop one
+			// silently.
+			SkipPrune: true,
 			NameNormalizer: string(codegen.NameNormalizerFunctionToCamelCaseWithInitialisms),
 		},
 		Compatibility: codegen.CompatibilityOptions{AlwaysPrefixEnumValues: true},

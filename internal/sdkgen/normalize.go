@@ -36,14 +36,24 @@ func normalize(doc *openapi3.T) error {
 			mt.Schema = &openapi3.SchemaRef{Ref: "#/components/schemas/" + name, Value: mt.Schema.Value}
 		}
 	}
+	doubleNumbers(doc)
 	return nil
 }
 
-// stripBooleanEnums drops the enum of every boolean schema, such as
-// jobQueued: {type: boolean, enum: [true]}: oapi-codegen would make it a
-// named type that callers must convert; a plain bool reads naturally, and
-// the spec still documents (and the local API still checks) the value.
-func stripBooleanEnums(doc *openapi3.T) {
+// doubleNumbers gives every number schema without a format the format
+// double: oapi-codegen would make it a float32, which loses digits of the
+// API's numbers (a count of 123456789 becomes 123456792).
+func doubleNumbers(doc *openapi3.T) {
+	walkSchemas(doc, func(s *openapi3.Schema) {
+		if s.Type.Is(openapi3.TypeNumber) && s.Format == "" {
+			s.Format = "double"
+		}
+	})
+}
+
+// walkSchemas calls fn on every schema of the document's components,
+// operations' parameters, bodies and responses, once each.
+func walkSchemas(doc *openapi3.T, fn func(*openapi3.Schema)) {
 	seen := map[*openapi3.Schema]bool{}
 	var walk func(r *openapi3.SchemaRef)
 	walk = func(r *openapi3.SchemaRef) {
@@ -52,16 +62,13 @@ func stripBooleanEnums(doc *openapi3.T) {
 		}
 		s := r.Value
 		seen[s] = true
-		if s.Type.Is(openapi3.TypeBoolean) && len(s.Enum) > 0 {
-			s.Enum = nil
-		}
-		for _, p := range s.Properties {
-			walk(p)
+		fn(s)
+		for _, name := range sortedKeys(s.Properties) {
+			walk(s.Properties[name])
 		}
 		walk(s.Items)
-		if s.AdditionalProperties.Schema != nil {
-			walk(s.AdditionalProperties.Schema)
-		}
+		walk(s.AdditionalProperties.Schema)
+		walk(s.Not)
 		for _, list := range []openapi3.SchemaRefs{s.OneOf, s.AnyOf, s.AllOf} {
 			for _, x := range list {
 				walk(x)
@@ -71,6 +78,51 @@ func stripBooleanEnums(doc *openapi3.T) {
 	for _, name := range sortedKeys(doc.Components.Schemas) {
 		walk(doc.Components.Schemas[name])
 	}
+	for _, name := range sortedKeys(doc.Components.Parameters) {
+		if p := doc.Components.Parameters[name].Value; p != nil {
+			walk(p.Schema)
+		}
+	}
+	for _, path := range sortedPaths(doc) {
+		item := doc.Paths.Value(path)
+		for _, method := range sortedMethods(item) {
+			op := item.GetOperation(method)
+			for _, p := range append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...) {
+				if p.Value != nil {
+					walk(p.Value.Schema)
+					for _, mt := range p.Value.Content {
+						walk(mt.Schema)
+					}
+				}
+			}
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					walk(mt.Schema)
+				}
+			}
+			if op.Responses != nil {
+				for _, r := range op.Responses.Map() {
+					if r.Value != nil {
+						for _, mt := range r.Value.Content {
+							walk(mt.Schema)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// stripBooleanEnums drops the enum of every boolean schema, such as
+// jobQueued: {type: boolean, enum: [true]}: oapi-codegen would make it a
+// named type that callers must convert; a plain bool reads naturally, and
+// the spec still documents (and the local API still checks) the value.
+func stripBooleanEnums(doc *openapi3.T) {
+	walkSchemas(doc, func(s *openapi3.Schema) {
+		if s.Type.Is(openapi3.TypeBoolean) && len(s.Enum) > 0 {
+			s.Enum = nil
+		}
+	})
 }
 
 // opNames returns the service and method an operation is generated as:

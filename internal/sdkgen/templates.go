@@ -120,18 +120,18 @@ const DefaultPageSize = {{.}}
 {{.DocComment}}func (s *{{.Service}}Service) {{.GoName}}(ctx context.Context, {{with .Params}}{{.}}, {{end}}opts ...RequestOption) {{if .Result}}(*{{.Result}}, error){{else if .ResponseType}}(*{{.ResponseType}}, error){{else}}error{{end}} {
 {{- if .Result}}
 	out := new({{.Result}})
-	if err := s.{{lower .GoName}}(ctx, {{with .Args}}{{.}}, {{end}}out, opts); err != nil {
+	if err := s.{{lower .GoName}}Call(ctx, {{with .Args}}{{.}}, {{end}}out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
 {{- else if .ResponseType}}
 	out := new({{.ResponseType}})
-	if err := s.{{lower .GoName}}(ctx, {{with .Args}}{{.}}, {{end}}out, opts); err != nil {
+	if err := s.{{lower .GoName}}Call(ctx, {{with .Args}}{{.}}, {{end}}out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
 {{- else}}
-	return s.{{lower .GoName}}(ctx, {{with .Args}}{{.}}, {{end}}nil, opts)
+	return s.{{lower .GoName}}Call(ctx, {{with .Args}}{{.}}, {{end}}nil, opts)
 {{- end}}
 }
 {{if or .Result .ResponseType}}
@@ -146,7 +146,7 @@ const DefaultPageSize = {{.}}
 // {{.Method}} {{.Path}}
 func (s *{{.Service}}Service) {{.GoName}}Raw(ctx context.Context, {{with .Params}}{{.}}, {{end}}opts ...RequestOption) (json.RawMessage, error) {
 	var out rawObject
-	if err := s.{{lower .GoName}}(ctx, {{with .Args}}{{.}}, {{end}}&out, opts); err != nil {
+	if err := s.{{lower .GoName}}Call(ctx, {{with .Args}}{{.}}, {{end}}&out, opts); err != nil {
 		return nil, err
 	}
 	if out == nil {
@@ -155,18 +155,18 @@ func (s *{{.Service}}Service) {{.GoName}}Raw(ctx context.Context, {{with .Params
 	return json.RawMessage(out), nil
 }
 {{end}}
-// {{lower .GoName}} sends {{.ID}} and decodes the body into out.
-func (s *{{.Service}}Service) {{lower .GoName}}(ctx context.Context, {{with .Params}}{{.}}, {{end}}out any, opts []RequestOption) error {
-	r, err := {{lower .GoName}}Request({{.Args}})
+// {{lower .GoName}}Call sends {{.ID}} and decodes the body into out.
+func (s *{{.Service}}Service) {{lower .GoName}}Call(ctx context.Context, {{with .Params}}{{.}}, {{end}}out any, opts []RequestOption) error {
+	r, err := {{lower .Service}}{{.GoName}}Request({{.Args}})
 	if err != nil {
 		return err
 	}
 	return s.c.do(ctx, r, out, opts)
 }
 
-// {{lower .GoName}}Request checks the arguments of {{.ID}} and makes its
+// {{lower .Service}}{{.GoName}}Request checks the arguments of {{.ID}} and makes its
 // request.
-func {{lower .GoName}}Request({{.Params}}) (*request, error) {
+func {{lower .Service}}{{.GoName}}Request({{.Params}}) (*request, error) {
 	r := &request{op: ops.{{.Var}}, path: []string{ {{- .PathArgs -}} }}
 {{- if .ParamsType}}
 	var err error
@@ -214,8 +214,8 @@ func {{lower .GoName}}Request({{.Params}}) (*request, error) {
 // the later ones back by one, and the one that crosses onto a page already
 // fetched is not seen.
 func (s *{{$op.Service}}Service) All(ctx context.Context, {{with $op.Params}}{{.}}, {{end}}opts ...RequestOption) iter.Seq2[*{{.ItemType}}, error] {
-	r, err := {{lower $op.GoName}}Request({{$op.Args}})
-	return walkPages(ctx, s.c, r, err, opts, {{lower $op.GoName}}Pager, func(page *{{$op.Result}}) ([]{{.ItemType}}, int) {
+	r, err := {{lower $op.Service}}{{$op.GoName}}Request({{$op.Args}})
+	return walkPages(ctx, s.c, r, err, opts, {{lower $op.Service}}{{$op.GoName}}Pager, func(page *{{$op.Result}}) ([]{{.ItemType}}, int) {
 		return page.Get{{field .ItemsField}}(), page.Get{{field .SizeField}}()
 	}, (*{{.ItemType}}).GetID)
 }
@@ -225,12 +225,12 @@ func (s *{{$op.Service}}Service) All(ctx context.Context, {{with $op.Params}}{{.
 // included): for printing or archiving items as they came. It pages, stops
 // and fails as All does.
 func (s *{{$op.Service}}Service) AllRaw(ctx context.Context, {{with $op.Params}}{{.}}, {{end}}opts ...RequestOption) iter.Seq2[json.RawMessage, error] {
-	r, err := {{lower $op.GoName}}Request({{$op.Args}})
-	return walkRawPages(ctx, s.c, r, err, opts, {{lower $op.GoName}}Pager)
+	r, err := {{lower $op.Service}}{{$op.GoName}}Request({{$op.Args}})
+	return walkRawPages(ctx, s.c, r, err, opts, {{lower $op.Service}}{{$op.GoName}}Pager)
 }
 
-// {{lower $op.GoName}}Pager names the parameters and fields {{$op.ID}} pages with.
-var {{lower $op.GoName}}Pager = pager{pageParam: {{quote .PageParam}}, sizeParam: {{quote .SizeParam}}, itemsField: {{quote .ItemsField}}, sizeField: {{quote .SizeField}}, idField: "id", defaultSize: {{$op.PageSizeDefault}}}
+// {{lower $op.Service}}{{$op.GoName}}Pager names the parameters and fields {{$op.ID}} pages with.
+var {{lower $op.Service}}{{$op.GoName}}Pager = pager{pageParam: {{quote .PageParam}}, sizeParam: {{quote .SizeParam}}, itemsField: {{quote .ItemsField}}, sizeField: {{quote .SizeField}}, idField: "id", defaultSize: {{$op.PageSizeDefault}}}
 {{end}}
 {{- if .ResponseType}}
 // {{.ResponseType}} is what {{.Service}}Service.{{.GoName}} answered:
