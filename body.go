@@ -170,7 +170,7 @@ func (m *multipartBody) body() (*requestBody, error) {
 	}
 	m.cut()
 	segs := m.segments
-	size, rereadable := int64(0), true
+	size, known, rereadable := int64(0), true, true
 	for _, s := range segs {
 		if s.r == nil {
 			size += int64(len(s.data))
@@ -179,11 +179,12 @@ func (m *multipartBody) body() (*requestBody, error) {
 		if s.start < 0 {
 			rereadable = false
 		}
-		if n := readerLen(s.r); n >= 0 && size >= 0 {
-			size += n
-		} else {
-			size = -1
-		}
+		n := readerLen(s.r)
+		known = known && n >= 0
+		size += n
+	}
+	if !known {
+		size = -1
 	}
 	first := true
 	open := func() (io.ReadCloser, error) {
