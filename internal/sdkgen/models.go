@@ -31,7 +31,7 @@ func modelsConfig() codegen.Configuration {
 			// Every component schema is a model, referenced by an
 			// operation or not: oapi-codegen's pruning would drop one
 			// silently.
-			SkipPrune: true,
+			SkipPrune:      true,
 			NameNormalizer: string(codegen.NameNormalizerFunctionToCamelCaseWithInitialisms),
 		},
 		Compatibility: codegen.CompatibilityOptions{AlwaysPrefixEnumValues: true},

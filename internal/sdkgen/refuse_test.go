@@ -45,9 +45,9 @@ const okResponse = `        '200':
 // instead of compiling into code that drops it.
 func TestRefuses(t *testing.T) {
 	for _, tt := range []struct {
-		name                                     string
+		name                                    string
 		params, body, extra, responses, schemas string
-		want                                     []string
+		want                                    []string
 	}{
 		{name: "an application/xml body",
 			body: `      requestBody:
