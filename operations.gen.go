@@ -165,23 +165,23 @@ type ApplicationJobLogListParams struct {
 	//
 	// Default (when zero): runQueuedAt.
 	// One of: name, status, resourceType, runQueuedAt, runStartedAt, runCompletedAt.
-	SortField ApplicationJobLogSortField
+	SortField ApplicationJobLogSortField `query:"sortField"`
 	// Direction to sort the results by.
 	//
 	// Default (when zero): asc.
 	// One of: asc, desc.
-	SortDirection SortDirection
+	SortDirection SortDirection `query:"sortDirection"`
 	// Which page of results to return, counted from 0.
 	//
 	// Default (when zero): 0.
-	Page int
+	Page int `query:"page"`
 	// How many items to return per page.
 	//
 	// Default (when zero): 100.
-	PerPage int
+	PerPage int `query:"perPage"`
 	// Advanced filters on the job logs, as the JSON text of an
 	// ApplicationJobLogQuery object.
-	Query *JobLogQuery
+	Query *JobLogQuery `query:"query"`
 }
 
 // encode checks the parameters against openapi.yaml and encodes them.
