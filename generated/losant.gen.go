@@ -43,49 +43,7 @@ type ApplicationJobLogProgress = losant.ApplicationJobLogProgress
 // ApplicationJobLogQuery Losant's advanced query language for job logs. Every key of an object
 // must hold: `$and`, `$or` and `$nor` take up to 100 sub-queries; a
 // field takes a bare value (equality) or an object of operators.
-type ApplicationJobLogQuery struct {
-	And *[]ApplicationJobLogQuery `json:"$and,omitempty"`
-	Nor *[]ApplicationJobLogQuery `json:"$nor,omitempty"`
-	Or  *[]ApplicationJobLogQuery `json:"$or,omitempty"`
-
-	// ID A condition on an ID field: an ID (or null) it must equal, or an
-	// object of exactly one operator.
-	ID *QueryIDCondition `json:"id,omitempty"`
-
-	// Name A condition on a field: a value it must equal, or an object of
-	// operators, all of which must hold. `$ci` makes this condition's
-	// string comparisons case-insensitive.
-	Name *QueryValueCondition `json:"name,omitempty"`
-
-	// ResourceID A condition on an ID field: an ID (or null) it must equal, or an
-	// object of exactly one operator.
-	ResourceID *QueryIDCondition `json:"resourceId,omitempty"`
-
-	// ResourceType A condition on a field: a value it must equal, or an object of
-	// operators, all of which must hold. `$ci` makes this condition's
-	// string comparisons case-insensitive.
-	ResourceType *QueryValueCondition `json:"resourceType,omitempty"`
-
-	// RunCompletedAt A condition on a field: a value it must equal, or an object of
-	// operators, all of which must hold. `$ci` makes this condition's
-	// string comparisons case-insensitive.
-	RunCompletedAt *QueryValueCondition `json:"runCompletedAt,omitempty"`
-
-	// RunQueuedAt A condition on a field: a value it must equal, or an object of
-	// operators, all of which must hold. `$ci` makes this condition's
-	// string comparisons case-insensitive.
-	RunQueuedAt *QueryValueCondition `json:"runQueuedAt,omitempty"`
-
-	// RunStartedAt A condition on a field: a value it must equal, or an object of
-	// operators, all of which must hold. `$ci` makes this condition's
-	// string comparisons case-insensitive.
-	RunStartedAt *QueryValueCondition `json:"runStartedAt,omitempty"`
-
-	// Status A condition on a field: a value it must equal, or an object of
-	// operators, all of which must hold. `$ci` makes this condition's
-	// string comparisons case-insensitive.
-	Status *QueryValueCondition `json:"status,omitempty"`
-}
+type ApplicationJobLogQuery = json.RawMessage
 
 // ApplicationJobLogSortField A field job logs can be sorted by.
 type ApplicationJobLogSortField = losant.ApplicationJobLogSortField
@@ -1378,86 +1336,86 @@ func (sh *strictHandler) GetApplicationJobLog(w http.ResponseWriter, r *http.Req
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hxrc9u4kvZfQfGkyskpWpIvk0w0X15P7MzxVM5kJvZkqt4oZw2RLQkxCXAA0LYmpf++hQZIghdJlNbO",
-	"1p7dfIlM4tLdaDx9QYNfg0ikmeDAtQrGXwN4oGmWAP4+y7KERVQzwX8W03di/kaYdxpi81blaUrlMhgH",
-	"Z2TGOFMLiElMNSVURgt2B+Se6QVhWhGR6yzXQRjc0SQH05lWQ1/GwTj47tV3EH3/8vtXFI5OT6L4+5M4",
-	"OqWvXwVhwMr3r15GjfcvzXtuxjakp5QlKhh/CkSm/p9jZBCJNPgcBsDjYHz06vT1y6PTk9fmXxgoTaW2",
-	"T787/n6E/1Zh8EVMLx4gyuvEtSd/HWDbyy30cZqCEZIVyjnVNAgDJ5Hx1yAW9zwRNP5dWtoXWmdqPBzO",
-	"WAJq4HExdGIdHo+OvzscvTw8Gg0idTeY/2X4u5dMa+DB+Oj45PS7l6++f70KA3HPQW6TLza6XmaGSG9Z",
-	"gjDIpJhLUKgLUbX0R6MRyk7nKhgHseAQhIEWmib4bhUGEv7MQWmIf1xumt0IwmvqaMgVSHyhRC4j2EZ+",
-	"0a6TA5nzUmfPdDAOKtldj07Ho1fj0+PB0fHJ/7dtf8sh7244Go9Gg9Fo5BpeGc1Z2/KoaFkKqZLeahW2",
-	"99Ul/9UTdbWxrhdAYhHlKXCNzUlG53CgiFOLJ9pR+yr1On05bqnH5iV7smVglZxXZiEWQGOQSO8H0HJ5",
-	"NtMgcVOCiiTLkKRx8A9xTxLB50QLck+ZJlOYCQlEmj6Mz8cEmF6AJJTwPJ2CJGJGFESCx4oISSif8H9c",
-	"X/96GFMNg4nhsljAcXAyMhRGC0ipmVlbmSgtGZ9bKjMqaQraEUojQ5VqU/kBdC45KYRLXEPC8FkmuAJE",
-	"y2Ac/JmDXFar+B/FmD4hMcxonuhgPKOJgrAgbCpEApQHqzB4OJyLwxl7MGusZQ7uSaEabsxV2FTNJuGX",
-	"54QqJSJGNcTWaOgFkLpaVALbpNhmuIzqRcVbfW6LN0xWJFcMP5MwC8bB34aVQRzat2r4fvoFIn1pty+k",
-	"U4hjiNcuQdGgXItei1AO27kKltpdF+GiGHNV7uqe0v8ipgQKK9iW/zpT3JK/nfVR5J4wfttD702zPvK2",
-	"wz2isN/hgIZQoSjXsUipmbhJ7zk+JyoSGRigcBaQPJdUQrIkHCCG+EVN5r4z49ix2FXxU5t0A6I0aMZe",
-	"liQUciG1pgP4i9BvRc5ji+1cA9cNqzP8ogT3XEjzMwWl6BzhoGpI7qkiXGgywwFLQZdTrPqqx4WUQlqQ",
-	"rMsYXxA280GkMe0qDH6k8Qcr/H25qqELSXOlSUp1tCAZ1RokJ5PgX5/ODt/Sw9lkEn/+eny6ejYJKpY/",
-	"0oTFFuIekemUJjMhUwQgy94qDN4KOWVxDHzvFYwiUIpocQucxAKsMBf0DgjlhEYRZAZBUK8rDqtpH5FB",
-	"A1CWjoRGt4rAHcil21HmnchA2jW3ZOGufEwNNuiYiPl/lyZ3T78Kg2sh/kn50mm12pfVayFISvmy0B8V",
-	"kiwBqoCoRNwTE7JUzH6gGt6xlOmLhwih67FXOqJJApIwRSTVBt9TptFMNt23w9J/65rUtR56nh7O/Dun",
-	"uV4Iyf6CvXXjkt+ZnYzqVuyRSkK1GZ5kGzBFUqYU4/Ow2v0hgYfM2Fzjg+b8lptlQ4bhIYNIQ2yn2Jtn",
-	"g3A0IQrkHUgCOFjJ9BU+dUz8l3k+40si0McG16QYsjtT0Ta7V9iazIw/ToykEiD+lv5ZTInpGPrc/l9Q",
-	"tVtQheRmIDWzDkTL8+/n7IUBFJq5qUNr1UttYztNVmaQdprsEnt15Iv6T1y65H07WA1pqva19dcPFDHv",
-	"Q6LyaEGoIp4iDaqNWTmCVRJqJ8bf225+fqk/B162qcnGHwuqyS3jsfWKnTsv7rkqIhLDBfA8DcafGgru",
-	"kkZCzilnf9mnnztY9nfTTkz7Ot5Ib/VnvpXs2igCGmkhSdkHhSBz7gvBsU0zdu1MziwR94FBzzsWGTdM",
-	"LZWGtFMWfoZtFx58nOm3hkVAeS/krSKCr1/HmKrFVFAZ429NNZ1imgvujHny+OJCw1SI2/LZB4hYBt2M",
-	"NrKAbaKBF9ItU9m4jYw1n+VJsjQmlAttCDfGlRpwjKmGQ81SCLrnrBB344TGifsTm+40ugfTG4dXtl3/",
-	"sQtg33GDXNluxjBrppOmx1yZVzehQJ0KXDjqHtogdtA2516zQ5ZmQiLbtdDX2EqqF8E4mDO9yKeYM7ev",
-	"Duei+tWdgi1doaYol6UkgccQW//D+lQzyhIr2brVK32kLqDG/geKuEadwLwe5ovepkVH19V+4r1wrtsT",
-	"y/iysLMdmOHvBqpuDdwJEou2cE00MKXR7e8yaQ/1+4d3NlyIyb2/CYDHqrYDcsmCMEjpwzvgc8PQ0ej4",
-	"tGMlijOl5kRncWysARhfP1kzGdOQYtdyVhxt+7z1RauIcQ+olHSJxPGOfN6FxV6MDVgKRFI+h5AwTlKW",
-	"JKxISyvGHTBDJqJFHR5EblHXTWiT2mbGGUtgreDdrKaNWTyrQntJfU413NPlHp7FN3RGDhTRVM5Bdxjk",
-	"7X4IlcD1btTaBGYnLFgTSLBFaFy/n6/e/0I0POjBGoiXHRsRTcrTKY+GNEuohjcm2HzomP/aNSCRbYHB",
-	"muf1PA7YWRR6crB7X53wrke7TIo4j7psyN6RUyTSlOnOxG8kgbrD+x7LZdyva+N+qXMmwfiiy85Rre5t",
-	"a1Q75e5AD+XDh+oUUBtP++JJDTjrCfDzgrAP79C3B6A/5jxO4CNIxWz6o20VjDe6hWPrHPSUNRdvFmar",
-	"KW8o79xBQirueg8mIRMOpLt8fi1k76HULcsyiM+phkv+Nte5hN17XgvxPtl1RlQqP2Xbv69Lxpmpd+v4",
-	"i8B8/JnWkk1zDapn97syi4+OFHYrlXUnJ/pjfaQuo18WevQgbU+EfF+U6zwxRPpFD3VAKN6QSORcgyzR",
-	"wVmChkvolyU1kIVj/dEMQ08SCw5ECTKjsqfNqoKh+rhvJcAh2ijveUFklEtj3YnSkHXaX5e420wssx7l",
-	"/UIkJd9PteLlSjz5mv9WODE0jpl5TJNfvcV0xQZ1udhDygNFaHxHeQSxdXRIQvk8p3NAP8GdiagBucDT",
-	"oFtYYhKFEyuJCcfjuYVI4jG5eUZ5fBOSm2dC3hDKY3LzjJufmt4CyTPjvx6NRkTl00MzFwP1A6ETPmOQ",
-	"xNhIEUqmVALBAhzyHP7MacL08oUt+HCTGgrsYZSQylZ+1FXX0LE/XFhhrtAEXtoRsDiriRmGt28wy7eY",
-	"ZHtmF0e6PH8juFUwP6De2u+jWc1a1/5Zsq6Jm9myfQhoZa/2G8RPR+03Qi3ltMcQ/TJLnZ39rFIBAh3p",
-	"JfKbK/LoBEEV3x4aU2+LN7rQ6UpI/dbs8Vo5SE16rZMpYkGhwB8SUU6mxswYWZHp0g8PUQ9LQTTUI2zM",
-	"U5N4Sw8+b84arEP6isMnh/qrNbbzjwVIKD18psbkxuY/HRJXB0o3xCCslpQrBlz/MOE3pa036O1yca6f",
-	"9bhdH5Ap4zQZkDeJ6apscYYtB5hwBG17dp4wTK4bmlxpnlsrSxOW23jmsfI13CEV/nLO/r5rUqjDEy9I",
-	"07tsrcx7DibimiaQ2poCcr9gCdo47MjnxbIdKIKnZm1nzAJ0y+XxcqJr051r4ravjxT4N9l/cnmrLafQ",
-	"kUgSiArPsQPO1N6n0eg3B+OjMmr+9KiH2Z0n1b0PmbvKoj8bSRv9GIVBBvJX/I0eQJH2MgZESG2jbitN",
-	"qqLAPnWg3UBQ9LPfOFGsHjHFknPdXSaMVTOlKTBIJIwbzxRWbnvBAOMa5jbGKB2m/TynriAxq281b7JS",
-	"tl0vN2QYrcdNbWbm7NdLkvMYpNJCxIT5WUa3Jdur9bU68sNlM3MEYXB29SYIg/ML/G8jgpaVxa19dlWb",
-	"aVVTia9rwq83fRfRFvTpUgaME5okXUu5+ehL7Xn29fiGYQ36e9iElk0RiaW16MUU615HpL3rO3semGGy",
-	"9N7E0vdS8HnogDMDqcy+EkQCjbtD7M6svtHkIqmPPFbFEgV1Jn6rLMWatLNb5Yt6yVN9WZmrjwrG1lH4",
-	"UcS4N0skaR8qERvpFsHj5XlIjk/JAh5oDBFLaUKiBZU00iDxhKlXUbwrRQ3G7VLUoJe/4gg+f3Q9dAHT",
-	"BkFcnuPBe54keAhB7RY0rJtnWBvgCrH34LIVDrQCuA7CouKlAXbKDYXo/4/dH88dvS8I09bnxMxAWNwD",
-	"qfIC8EAjnSyJ4FDmCKwHKji8n6HJ7hFuBqtwSzIlpQ/+06MwSNGl9Z80shLwZ89gF+P+ud6tNezS3JbQ",
-	"l6Zxl3XukbJIdiI92Y10vlvrJ+S05TEbf2vTJuAfi3tlzQ1gZwzLm06SuIMKf4ceKPKMcfPSsDWo6XST",
-	"8j4p9vahyGb6ryKaULmd/LAgfh3MVGQ3AedbsNHIgmyFoxKKXFayC4KqzOSEl6nJ0Lg0mHlesGhBykzp",
-	"gNw8i9gNSTHjiX5sOeOBmnDLPTGaTSVTgisSUQWHjCvgiml2BztDmlu7rbDWgKyIdZ+dPYsE15TZG3Mp",
-	"4+VRYcceegY8Vn8w87pH234YWbLTGydrPWDXLg0U2Y4+bqs/Hlh6xCS708937/GELGOlRD+V2AFjr5qR",
-	"UZVqrGKjGmoJqUlc9KiVT1axVL/sU33ux3XpTOQFUS6ZXmIwYbfmFKgEeZZbGa7x9ExI6d+eCIkybj9V",
-	"5ObMXZ5Ah3xMfsThyCQfjU4ibIs/4WYw4Rc0Wni3fxKmtPKuSeANIWVg0d0LMmjPtJrwm4dDx4htc0Pg",
-	"QRsIE/wHQl13DhArQjVJgCptHTc88UstyKGSIfwgiZUBWGidWfEwPhPFhQsatYV9OBckpQwRC6QJ/XKZ",
-	"uBHUeDjctgRhR8CTeVU9TtofLq6uUeTaBFjV1MyEE6nZMWMMrYqM3xcxnfBEzG17N8gtQKZsuIgnbjLH",
-	"PBa1d6Wb95Wex1TTCXcfMTAWx2sAD0b1FOZxrRqqkExpdDtjSaJeDCZ8wq+N9SluwxNm19Vd5CjKs2ZE",
-	"y1wvkKiSqwExUvhJkFTEkKhwwrX9O8LUcIgDJSKiCYrEXmc5UESKXKOvwLQqb2lWZ/2G2Ame2NqLZ9EC",
-	"olub8zHGdA7cqCHEZCZFamxvLNkdcBNLM40c3RhtGNzZQpObgiVvQ7hX1vCWrNsVnoIqk9sTY25j1Gsn",
-	"FkjvQNryLXLzL7tX3GhutxTnyzdnuBUOPxZk2HtSVqMTFgFX4KnpPy+vW0opMuB2BQZCzoeukxqatl60",
-	"3NS95x1X2tSLIAzuitKb4GhwMhqMsFQvA04zFoyDk8FocOJACfFl6I2jhl9rab3V8EuVip2DXnd9WOFu",
-	"zui82NK+eh6oKhuEG6CREgonvDztwXHsidBz45uQqUTsMKsevwirC9bVlwJwXMGtWiIJZht4bbw5XfLJ",
-	"fUPAJhjORdSRafbUKDYNmotmHg6cTTBwIkHpQ5oxX5pfxNQQN/ybkZxdBFnlj+egO5NV/vcKPrUKJ+wJ",
-	"urAmDU8TQOWJVu6krOuqtvLOrPrdI9tw7LUyjmXjRnZhDvegyzel/WhrJCvb5PyBPnihiwUZmOwyqhq6",
-	"ohgHLKN11GEOuPN6+wgzACw1HsSoK425NimKPlZFCslAlontThpctrmTDPS4UvpgCTkajXy6jrrp6n9R",
-	"sZ0svkAjE9TOoQ3Rn9oHef453+fVam+1c1UNHfcZi0PsGUtsfRMvb8mYLRcWSF4W8tpilgnvnsNFdRYY",
-	"ulai+LN0SJ10/14vv+jmr9rRw9pnBnq0p+VnQLYP7b6fsLVh+aUM42HXPlhwPBr1uM6652KqzoXsYTQM",
-	"dJ5ayromLDkYeh8kwC5H27s07xafjk62d6pdyj8dnW7v0fUlCNP3+PX2vs1L6ShDhwHb2avfVfZDDLQu",
-	"fnDx6bNRiOrzSe+Y0vhtgu5VCQNN5/jNrc7TmiJ6S0EvROyGK3ZQRueMY4FpgbN2Y4HE+2kdh1TYpBZj",
-	"YPiWJP6JTxA2nwymRtYISc03xkF3j9/79w3ajxqD1F55o/zubhO6n41e+Kho3dobg793Pzaew+dVyynY",
-	"hhq1o9mVGaCXlzf8ildqV1u9PQ9ry1sGc3TPL8/H3g0PaypCUtwbnfCiIjUsDpCwDgJdNnuf9ts6Zzv4",
-	"ZsGuq/DvgPX+9wxrdcJd8xaNhxu+fLiqFQTtPNCl/wmyvf2K7k8kdH0j5N/A9vzPMTg/QdPelMuw0di0",
-	"bc1PoP/X25Ruk/I4FmU78NhvM6w+91EAzBh1Rbtl5fpCYJWhLaCoYz3NmAf1iHNOVdrJUmOuxAxzDBuz",
-	"bQOvRqtD3doR3rUXe7iyeW/I0FUDTpelQTSj2zwFszeR10+njBT/MwAA//8=",
+	"7Fx7c9u2lv8qGN7MOLlDS/KjSaP+s27s9LqTNm3spjMb5a4h8khCTAIsANpWM/ruOzgASfAhidLa3dm7",
+	"N/9EJvE45+Dgdx444NcgEmkmOHCtgvHXAB5omiWAv8+yLGER1UzwH8X0nZi/Eeadhti8VXmaUrkMxsEZ",
+	"mTHO1AJiElNNCZXRgt0BuWd6QZhWROQ6y3UQBnc0ycF0ptXQl3EwDr559Q1E37789hWFo9OTKP72JI5O",
+	"6etXQRiw8v2rl1Hj/UvznpuxDekpZYkKxp8Ckan/cIwMIpEGn8MAeByMj16dvn55dHry2vwLA6Wp1Pbp",
+	"N8ffjvDfKgy+iOnFA0R5nbj25K8DbHu5hT5OUzBCskI5p5oGYeAkMv4axOKeJ4LGv0lL+0LrTI2HwxlL",
+	"QA08LoZOrMPj0fE3h6OXh0ejQaTuBvM/DX/3kmkNPBgfHZ+cfvPy1bevV2Eg7jnIbfLFRtfLzBDpLUsQ",
+	"BpkUcwkKdSGqlv5oNELZ6VwF4yAWHIIw0ELTBN+twkDCHzkoDfH3y02zG0F4TR0NuQKJL5TIZQTbyC/a",
+	"dXIgc17q7JkOxkElu+vR6Xj0anx6PDg6PvlP2/bXHPLuhqPxaDQYjUau4ZXRnLUtj4qWpZAq6a1WYXtf",
+	"XfJfPFFXG+t6ASQWUZ4C19icZHQOB4o4tXiiHbWvUq/Tl+OWemxesidbBlbJeWUWYgE0Bon0fgAtl2cz",
+	"DRI3JahIsgxJGgf/EPckEXxOtCD3lGkyhZmQQKTpw/h8TIDpBUhCCc/TKUgiZkRBJHisiJCE8gn/x/X1",
+	"L4cx1TCYGC6LBRwHJyNDYbSAlJqZtZWJ0pLxuaUyo5KmoB2hNDJUqTaVH0DnkpNCuMQ1JAyfZYIrQLQM",
+	"xsEfOchltYr/VYzpExLDjOaJDsYzmigIC8KmQiRAebAKg4fDuTicsQezxlrm4J4UquHGXIVN1WwSfnlO",
+	"qFIiYlRDbI2GXgCpq0UlsE2KbYbLqF5UvNXntnjDZEVyxfAzCbNgHPxtWBnEoX2rhu+nXyDSl3b7QjqF",
+	"OIZ47RIUDcq16LUI5bCdq2Cp3XURLooxV+Wu7in9L2JKoLCCbfmvM8Ut+dtZH0XuCeO3PfTeNOsjbzvc",
+	"Iwr7HQ5oCBWKch2LlJqJm/Se43OiIpGBAQpnAclzSSUkS8IBYohf1GTuOzOOHYtdFT+1STcgSoNm7GVJ",
+	"QiEXUms6gD8L/VbkPLbYzjVw3bA6wy9KcM+FND9TUIrOEQ6qhuSeKsKFJjMcsBR0OcWqr3pcSCmkBcm6",
+	"jPEFYTMfRBrTrsLgexp/sMLfl6saupA0V5qkVEcLklGtQXIyCf756ezwLT2cTSbx56/Hp6tnk6Bi+SNN",
+	"WGwh7hGZTmkyEzJFALLsrcLgrZBTFsfA917BKAKliBa3wEkswApzQe+AUE5oFEFmEAT1uuKwmvYRGTQA",
+	"ZelIaHSrCNyBXLodZd6JDKRdc0sW7srH1GCDjomY/29pcvf0qzC4FuInypdOq9W+rF4LQVLKl4X+qJBk",
+	"CVAFRCXinpiQpWL2A9XwjqVMXzxECF2PvdIRTRKQhCkiqTb4njKNZrLpvh2W/lvXpK710PP0cObfOM31",
+	"Qkj2J+ytG5f8zuxkVLdij1QSqs3wJNuAKZIypRifh9XuDwk8ZMbmGh8057fcLBsyDA8ZRBpiO8XePBuE",
+	"owlRIO9AEsDBSqav8Klj4n/M8xlfEoE+NrgmxZDdmYq22b3C1mRm/HFiJJUA8bf0j2JKTMfQ5/bfQdVu",
+	"QRWSm4HUzDoQLc+/n7MXBlBo5qYOrVUvtY3tNFmZQdppskvs1ZEv6j9x6ZL37WA1pKna19ZfP1DEvA+J",
+	"yqMFoYp4ijSoNmblCFZJqJ0Yf2+7+fml/hx42aYmG78vqCa3jMfWK3buvLjnqohIDBfA8zQYf2oouEsa",
+	"CTmnnP1pn37uYNnfTTsx7et4I73Vn/lWsmujCGikhSRlHxSCzLkvBMc2zdi1MzmzRNwHBj3vWGTcMLVU",
+	"GtJOWfgZtl148HGm3xoWAeW9kLeKCL5+HWOqFlNBZYy/NdV0imkuuDPmyeOLCw1TIW7LZx8gYhl0M9rI",
+	"AraJBl5It0xl4zYy1nyWJ8nSmFAutCHcGFdqwDGmGg41SyHonrNC3I0TGifuD2y60+geTG8cXtl2/ccu",
+	"gH3HDXJluxnDrJlOmh5zZV7dhAJ1KnDhqHtog9hB25x7zQ5ZmgmJbNdCX2MrqV4E42DO9CKfYs7cvjqc",
+	"i+pXdwq2dIWaolyWkgQeQ2z9D+tTzShLrGTrVq/0kbqAGvsfKOIadQLzepgvepsWHV1X+4n3wrluTyzj",
+	"y8LOdmCGvxuoujVwJ0gs2sI10cCURre/yaQ91G8f3tlwISb3/iYAHqvaDsglC8IgpQ/vgM8NQ0ej49OO",
+	"lSjOlJoTncWxsQZgfP1kzWRMQ4pdy1lxtO3z1hetIsY9oFLSJRLHO/J5FxZ7MTZgKRBJ+RxCwjhJWZKw",
+	"Ii2tGHfADJmIFnV4ELlFXTehTWqbGWcsgbWCd7OaNmbxrArtJfU51XBPl3t4Fn+hM3KgiKZyDrrDIG/3",
+	"Q6gErnej1iYwO2HBmkCCLULj+v149f5nouFBD9ZAvOzYiGhSnk55NKRZQjW8McHmQ8f8164BiWwLDNY8",
+	"r+dxwM6i0JOD3fvqhHc92mVSxHnUZUP2jpwikaZMdyZ+IwnUHd73WC7jfl0b90udMwnGF112jmp1b1uj",
+	"2il3B3ooHz5Up4DaeNoXT2rAWU+AnxeEfXiHvj0A/T7ncQIfQSpm0x9tq2C80S0cW+egp6y5eLMwW015",
+	"Q3nnDhJScdd7MAmZcCDd5fNrIXsPpW5ZlkF8TjVc8re5ziXs3vNaiPfJrjOiUvkp2/59XTLOTL1bx58F",
+	"5uPPtJZsmmtQPbvflVl8dKSwW6msOznRH+sjdRn9stCjB2l7IuT7olzniSHSL3qoA0LxhkQi5xpkiQ7O",
+	"EjRcQr8sqYEsHOuPZhh6klhwIEqQGZU9bVYVDNXHfSsBDtFGec8LIqNcGutOlIas0/66xN1mYpn1KO8X",
+	"Iin5fqoVL1fiydf818KJoXHMzGOa/OItpis2qMvFHlIeKELjO8ojiK2jQxLK5zmdA/oJ7kxEDcgFngbd",
+	"whKTKJxYSUw4Hs8tRBKPyc0zyuObkNw8E/KGUB6Tm2fc/NT0FkieGf/1aDQiKp8emrkYqO8InfAZgyTG",
+	"RopQMqUSCBbgkOfwR04TppcvbMGHm9RQYA+jhFS28qOuuoaO/eHCCnOFJvDSjoDFWU3MMLz9BbP8FZNs",
+	"z+ziSJfnbwS3CuYH1Fv7fTSrWevaP0vWNXEzW7YPAa3s1X6D+Omo/UaopZz2GKJfZqmzs59VKkCgI71E",
+	"fnVFHp0gqOLbQ2Pqa8UbruUXJfjgA73/yeVuurDrSkj91iBArVikJtvWuRWxkFGgE4koJ1NjhIwkyXTp",
+	"B4+opaWYGsoTNuaprUdLSz5vzimsswMVh09uCK7WWNbfFyCh9P+ZGpMbmx11OF0dN90Qg79aUq4YcP3d",
+	"hN+UnoDBdpepc/2sP+76gEwZp8mAvElMV2VLN2yxwIQjpNuT9YRh6t3Q5Ar33FpZmrAYxzOelSfijrDw",
+	"lwsF9l2TQh2eeEGavmdrZd5zMPHYNIHUVhyQ+wVL0AJiRz4vlu1AETxTa7tqFr5bDpGXMV2bDF0T1X19",
+	"pLRAk/0nl7fackYdiSSBqPArO8BO7X1WjV51MD4qY+pPj3rU3XmO3fsIuqto+rORtNGPURhkIH/B3+gf",
+	"FEkxY16E1DYmt9KkKgrsUwfaDQRFL/yNE8XqERMwOdfdRcRYU1OaAoNEwjj5TGFdtxcqMK5hbiOQ0p3a",
+	"z6/qCiGz+lbzJitl2/VyQ/7R+uPU5m3OfrkkOY9BKi1ETJifg3Rbsr1aX6sDQVw2M0cQBmdXb4IwOL/A",
+	"/zYiaFl33NpnV7WZVjWV+LomOHvTdxFtuZ8uZcA4oUnStZSbD8bUnidjj28Y1qC/h01o2RSRWHiLXkyx",
+	"7nVE2rv6s+dxGqZS702kfS8Fn4cOODOQyuwrQSTQuDsA78z5G00uUv7IY1VKUVBnorvKUqxJSrtVvqgX",
+	"RNWXlbnqqWBsHYXvRYx7s0SS9pETsXFwEVpenofk+JQs4IHGELGUJiRaUEkjDRLPn3qVzLtC1WDcLlQN",
+	"evkrjuDzR9dDF05tEMTlOR7L50mCRxTUbkHDunmGlQPO09+Dy3qwUNFTBSUdhEXFSwPslBsK0f8fuz+e",
+	"O3pfEKatz4l5g7C4JVJlDeCBRjpZEsGhzCBYD1RweD9Dk90jGA1W4ZZUS0of/KdHYZCiS+s/aeQs4I+e",
+	"oTBmBeZ6t9awS3NbYF+axl3WuUdCI9mJ9GQ30vlurZ+Q05bHbPytTZuAfyxunTU3gJ0xLO9BSeKOMfwd",
+	"eqDIM8bNS8PWoKbTTcr7JODbRyab6b+KaELldvLDgvh1MFOR3QScv4KNRo5kKxyVUORyll0QVOUtJ7xM",
+	"XIbGpcG89IJFC1LmUQfk5lnEbkiK+VD0Y8sZD9SEW+6J0WwqmRJckYgqOGRcAVdMszvYGdLc2m2FtQZk",
+	"Raz7ZO1ZJLimzN6nSxkvDxI79tAz4LH6nZnXPdr2w8iSnd44WesBu3ZpoMh29HFb/fHA0iMm2Z1+vnuP",
+	"J2QZ6yj6qcQOGHvVjIyqVGMVG9VQS0hN4qJHrbiyiqX6ZZ/qcz+uS2ciL4hyyfQSgwm7NadAJciz3Mpw",
+	"jadnQkr/bkVIlHH7qSI3Z+5qBTrkY/I9Dkcm+Wh0EmFb/Ak3gwm/oNHCuxuUMKWVd4kC7w8pA4vu1pBB",
+	"e6bVhN88HDpGbJsbAg/aQJjg3xHqunOAWBGqSQJUaeu44XlgakEOlQzhB0msDMBC68yKh/GZKK5j0Kgt",
+	"7MO5IClliFggTeiXy8SNoMbD4bYlCDsCnsyr+XHS/nBxdY0i1ybAqqZmJpxIzY4ZY2hVZPy+iOmEJ2Ju",
+	"27tBbgEyZcNFPI+TOeaxqL1J3bzN9Dymmk64+8SBsTheA3gwqqcwj2vVUIVkSqPbGUsS9WIw4RN+baxP",
+	"cVeeMLuu7ppHUbw1I1rmeoFElVwNiJHCD4KkIoZEhROu7d8RpoZDHCgREU1QJPayy4EiUuQafQWmVXmH",
+	"s6oEMMRO8DzXXkuLFhDd2pyPMaZz4EYNISYzKVJje2PJ7oCbWJpp5OjGaMPgzpah3BQseRvCvbKGt2Td",
+	"rvAUVJncnhhzG6NeO7FAegfSFneRm3/aveJGc7ulOH2+OcOtcPixIMPeorIanbAIuAJPTX+6vG4ppciA",
+	"2xUYCDkfuk5qaNp60XJT9553XHhTL4IwuCsKc4KjwcloMMJCvgw4zVgwDk4Go8GJAyXEl6E3jhp+raX1",
+	"VsMvVSp2Dnrd5WKFuzmj82JL++p5oKpsEG6ARkoonPDytAfHsSdCz41vQqYSscOsevwirK5fV98RwHEF",
+	"t2qJJJht4LXx5nTJJ/eFAZtgOBdRR6bZU6PYNGgumnk4cDbBwIkEpQ9pxnxpfhFTQ9zwb0ZydhFklT+e",
+	"g+5MVvlfM/jUKquw5+vCmjQ8TQCVJ1q5k7Kui9zKO7Pqd8tsw7HXyjiWjfvahTncgy7flPajrZGsbJPz",
+	"O/rghS4WZGCyy6hq6EpmHLCM1lGHOeDOy+8jzACw1HgQo6405tqkKPpYFSkkA1kmtjtpcNnmTjLQ40rp",
+	"gyXkaDTy6Trqpqv/NcZ2svgCjUxQO6U2RH9qH+T553yfV6u91c7VPHTcdiyOuGcssdVPvLxDY7ZcWCB5",
+	"WeZrS10mvHsOF9VZYOhaieLP0iF10v17vTijm79qRw9rHyHo0Z6WHwnZPrT7usLWhuV3NIyHXfucwfFo",
+	"1OOy656LqToXsofRMNB5ainrmrDkYOh9rgC7HG3v0rx5fDo62d6pdmX/dHS6vUfXdyJM3+PX2/s2r6yj",
+	"DB0GbGevfpPZDzHQuvjBxafPRiGqjyu9Y0rjlwu6VyUMNJ3jF7k6T2uK6C0FvRCxG67YQRmdM47lpwXO",
+	"2o0FEm+vdRxSYZNajIHhW5L4Jz5B2HwymBpZIyQ13xgH3T1+799GaD9qDFJ75Y3ym7tr6H42euGjonVr",
+	"bwz+3v3YeA6fVy2nYBtq1I5mV2aAXl7e8CteuF1t9fY8rC3vIMzRPb88H3v3P6ypCElxq3TCi3rVsDhA",
+	"wjoIdNnsbdu/1jnbwTcLdl2FfwWs9792WKsi7pq3aDzc8F3EVa0gaOeBLv0PlO3tV3R/QKHrCyL/Arbn",
+	"/47B+QGa9qZcho3Gpm1rfgD9/96mdJuUx7Eo24HHfrlh9bmPAmDGqCvaLevaFwKrDG0BRR3racY8qEec",
+	"c6rSTpYacyVmmGPYmG0beDVaHerWjvCuvdjDFdV7Q4auGnC6LA2iGd3mKZi9p7x+OmWk+N8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
