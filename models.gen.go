@@ -198,39 +198,6 @@ func (e ApplicationJobLogStatus) Valid() bool {
 	}
 }
 
-// Defines values for ApplicationJobLogsSortDirection.
-const (
-	ApplicationJobLogsSortDirectionASC   ApplicationJobLogsSortDirection = "ASC"
-	ApplicationJobLogsSortDirectionAsc   ApplicationJobLogsSortDirection = "asc"
-	ApplicationJobLogsSortDirectionDESC  ApplicationJobLogsSortDirection = "DESC"
-	ApplicationJobLogsSortDirectionDesc  ApplicationJobLogsSortDirection = "desc"
-	ApplicationJobLogsSortDirectionEmpty ApplicationJobLogsSortDirection = ""
-)
-
-// ApplicationJobLogsSortDirectionValues returns the values openapi.yaml lists for ApplicationJobLogsSortDirection. The API may
-// send others; they decode as they are.
-func ApplicationJobLogsSortDirectionValues() []ApplicationJobLogsSortDirection {
-	return []ApplicationJobLogsSortDirection{ApplicationJobLogsSortDirectionAsc, ApplicationJobLogsSortDirectionDesc, ApplicationJobLogsSortDirectionASC, ApplicationJobLogsSortDirectionDESC, ApplicationJobLogsSortDirectionEmpty}
-}
-
-// Valid indicates whether the value is a known member of the ApplicationJobLogsSortDirection enum.
-func (e ApplicationJobLogsSortDirection) Valid() bool {
-	switch e {
-	case ApplicationJobLogsSortDirectionASC:
-		return true
-	case ApplicationJobLogsSortDirectionAsc:
-		return true
-	case ApplicationJobLogsSortDirectionDESC:
-		return true
-	case ApplicationJobLogsSortDirectionDesc:
-		return true
-	case ApplicationJobLogsSortDirectionEmpty:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for SortDirection.
 const (
 	SortDirectionAsc  SortDirection = "asc"
@@ -469,16 +436,16 @@ type ApplicationJobLogs struct {
 	PerPage *int                 `json:"perPage,omitempty"`
 
 	// Query The query as the API understood it.
-	Query         *map[string]interface{}          `json:"query,omitempty"`
-	SortDirection *ApplicationJobLogsSortDirection `json:"sortDirection,omitempty"`
-	SortField     *string                          `json:"sortField,omitempty"`
+	Query *JobLogQuery `json:"query,omitempty"`
+
+	// SortDirection The direction the page is sorted in. Losant echoes the request's
+	// spelling, so any case may come back.
+	SortDirection *SortDirection `json:"sortDirection,omitempty"`
+	SortField     *string        `json:"sortField,omitempty"`
 
 	// TotalCount How many job logs match the query in all.
 	TotalCount *int `json:"totalCount,omitempty"`
 }
-
-// ApplicationJobLogsSortDirection defines model for ApplicationJobLogs.sortDirection.
-type ApplicationJobLogsSortDirection string
 
 // errorBody Schema for errors returned by the API
 //
@@ -1075,19 +1042,19 @@ func (x *ApplicationJobLogs) GetPerPage() int {
 	return *x.PerPage
 }
 
-// GetQuery returns *x.Query, or the zero map[string]interface{} when x or the field is nil.
-func (x *ApplicationJobLogs) GetQuery() map[string]interface{} {
+// GetQuery returns *x.Query, or the zero JobLogQuery when x or the field is nil.
+func (x *ApplicationJobLogs) GetQuery() JobLogQuery {
 	if x == nil || x.Query == nil {
-		var zero map[string]interface{}
+		var zero JobLogQuery
 		return zero
 	}
 	return *x.Query
 }
 
-// GetSortDirection returns *x.SortDirection, or the zero ApplicationJobLogsSortDirection when x or the field is nil.
-func (x *ApplicationJobLogs) GetSortDirection() ApplicationJobLogsSortDirection {
+// GetSortDirection returns *x.SortDirection, or the zero SortDirection when x or the field is nil.
+func (x *ApplicationJobLogs) GetSortDirection() SortDirection {
 	if x == nil || x.SortDirection == nil {
-		var zero ApplicationJobLogsSortDirection
+		var zero SortDirection
 		return zero
 	}
 	return *x.SortDirection
