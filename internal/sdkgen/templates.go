@@ -115,7 +115,7 @@ const DefaultPageSize = {{.}}
 }
 {{end}}
 {{range .Services}}
-{{comment (printf "%sService calls the API's %s operations (%s). %s Reach it as Client.%s." .Name .Name (methods .Ops) .Doc .Name)}}type {{.Name}}Service struct{ c *Client }
+{{comment (printf "%sService calls the API's %s operations: %s. %s Reach it as Client.%s." .Name .Name (methods .Ops) .Doc .Name)}}type {{.Name}}Service struct{ c *Client }
 {{range .Ops}}{{$op := .}}
 {{.DocComment}}func (s *{{.Service}}Service) {{.GoName}}(ctx context.Context, {{with .Params}}{{.}}, {{end}}opts ...RequestOption) {{if .Result}}(*{{.Result}}, error){{else if .ResponseType}}(*{{.ResponseType}}, error){{else}}error{{end}} {
 {{- if .Result}}
