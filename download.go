@@ -91,6 +91,8 @@ type downloadConfig struct {
 	overwrite bool
 	retry     RetryPolicy
 	stall     time.Duration
+	// wait are the options of Job.DownloadOutput's Wait (WithWait).
+	wait []WaitOption
 }
 
 // WithDownloadProgress calls fn after every piece of the file written, from
@@ -175,34 +177,46 @@ func WithStallTimeout(d time.Duration) DownloadOption {
 //
 // To save to a file, DownloadFile writes atomically.
 func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer, opts ...DownloadOption) (int64, error) {
-	if w == nil {
-		return 0, invalidArg("Download", "the io.Writer is nil")
-	}
-	cfg, u, err := c.downloadSetup(rawURL, opts)
+	cfg, err := c.downloadOptions(opts)
 	if err != nil {
 		return 0, err
 	}
+	if cfg.wait != nil {
+		return 0, invalidArg("WithWait", "Download does not wait for a job; WithWait is for Job.DownloadOutput")
+	}
+	return c.download(ctx, rawURL, w, cfg)
+}
+
+// download is Download once its options are read.
+func (c *Client) download(ctx context.Context, rawURL string, w io.Writer, cfg downloadConfig) (int64, error) {
+	if w == nil {
+		return 0, invalidArg("Download", "the io.Writer is nil")
+	}
 	if cfg.overwrite {
 		return 0, invalidArg("WithOverwrite", "Download writes to an io.Writer; WithOverwrite is for DownloadFile")
+	}
+	u, err := checkDownloadURL(rawURL, c.insecureHTTP)
+	if err != nil {
+		return 0, err
 	}
 	t := c.newTransfer(u, cfg, newSink(w))
 	err = t.run(ctx)
 	return t.off, err
 }
 
-// downloadSetup applies the options and checks the URL.
-func (c *Client) downloadSetup(rawURL string, opts []DownloadOption) (downloadConfig, *url.URL, error) {
+// downloadOptions returns the settings of one download: the client's retry
+// policy and DefaultStallTimeout, then opts.
+func (c *Client) downloadOptions(opts []DownloadOption) (downloadConfig, error) {
 	cfg := downloadConfig{retry: c.call.retry, stall: DefaultStallTimeout}
 	for _, o := range opts {
 		if o == nil {
 			continue
 		}
 		if err := o.applyDownload(&cfg); err != nil {
-			return cfg, nil, err
+			return cfg, err
 		}
 	}
-	u, err := checkDownloadURL(rawURL, c.insecureHTTP)
-	return cfg, u, err
+	return cfg, nil
 }
 
 // checkDownloadURL parses and vets a download URL. Its errors never quote

@@ -22,19 +22,43 @@ import (
 //
 // It returns the file's size, or on failure how many bytes had arrived.
 func (c *Client) DownloadFile(ctx context.Context, rawURL, path string, opts ...DownloadOption) (int64, error) {
-	cfg, u, err := c.downloadSetup(rawURL, opts)
+	cfg, err := c.downloadOptions(opts)
 	if err != nil {
 		return 0, err
 	}
-	if path == "" {
-		return 0, invalidArg("path", "the file path is empty")
+	if cfg.wait != nil {
+		return 0, invalidArg("WithWait", "DownloadFile does not wait for a job; WithWait is for Job.DownloadOutputFile")
 	}
-	if !cfg.overwrite {
-		if _, err := os.Lstat(path); err == nil {
-			return 0, existsError(path)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return 0, fmt.Errorf("losant: download to %s: %w", path, err)
-		}
+	return c.downloadFile(ctx, rawURL, path, cfg)
+}
+
+// checkDestination refuses an empty path, and an existing file unless
+// overwrite.
+func checkDestination(path string, overwrite bool) error {
+	if path == "" {
+		return invalidArg("path", "the file path is empty")
+	}
+	if overwrite {
+		return nil
+	}
+	_, err := os.Lstat(path)
+	switch {
+	case err == nil:
+		return existsError(path)
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("losant: download to %s: %w", path, err)
+	}
+	return nil
+}
+
+// downloadFile is DownloadFile once its options are read.
+func (c *Client) downloadFile(ctx context.Context, rawURL, path string, cfg downloadConfig) (int64, error) {
+	u, err := checkDownloadURL(rawURL, c.insecureHTTP)
+	if err != nil {
+		return 0, err
+	}
+	if err := checkDestination(path, cfg.overwrite); err != nil {
+		return 0, err
 	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.part")
