@@ -23,8 +23,10 @@ import (
 const DefaultStallTimeout = 60 * time.Second
 
 // downloadBufferSize is the one buffer a download copies through: its
-// memory does not grow with the file. 256 KiB keeps the system calls per
-// byte low (bench/download.sh); larger buffers were no faster on loopback.
+// memory does not grow with the file. Measured with bench/dlbench on a
+// 256 MiB file (medians of 7, loopback, a loaded 2-core machine): 32 KiB
+// took 575 ms, 256 KiB 395 ms, 1 MiB 351 ms; 256 KiB keeps most of the gain
+// for a quarter of the memory.
 const downloadBufferSize = 256 << 10
 
 // ErrDownloadIncomplete matches a download that did not end with the whole
