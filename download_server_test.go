@@ -88,6 +88,16 @@ func (c *cutWriter) Write(p []byte) (int, error) {
 	panic(http.ErrAbortHandler) // net/http closes the connection, quietly
 }
 
+// cutOnce serves content, cutting the first answer after left bytes.
+func cutOnce(content []byte, left int, etag string, modified time.Time) func(w http.ResponseWriter, r *http.Request, n int) {
+	return func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			w = &cutWriter{ResponseWriter: w, left: left}
+		}
+		serveFile(w, r, readerOf(content), etag, modified)
+	}
+}
+
 // randomBytes returns n reproducible pseudo-random bytes.
 func randomBytes(n int, seed uint64) []byte {
 	b := make([]byte, n)

@@ -44,12 +44,7 @@ func TestDownloadResumesCutTransfer(t *testing.T) {
 	for _, tc := range cases {
 		for _, dest := range []string{"Download", "DownloadFile"} {
 			t.Run(tc.name+"/"+dest, func(t *testing.T) {
-				st := newStorage(t, func(w http.ResponseWriter, r *http.Request, n int) {
-					if n == 1 {
-						w = &cutWriter{ResponseWriter: w, left: half}
-					}
-					serveFile(w, r, readerOf(content), tc.etag, tc.modified)
-				})
+				st := newStorage(t, cutOnce(content, half, tc.etag, tc.modified))
 				c := newDownloadClient(t)
 				var progress []int64
 				opt := losant.WithDownloadProgress(func(done, total int64) {
@@ -605,12 +600,7 @@ func TestDownloadResumesAStall(t *testing.T) {
 // redacted.
 func TestDownloadLogsWithoutSecrets(t *testing.T) {
 	content := randomBytes(100000, 11)
-	st := newStorage(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if n == 1 {
-			w = &cutWriter{ResponseWriter: w, left: 5000}
-		}
-		serveFile(w, r, readerOf(content), `"l"`, time.Time{})
-	})
+	st := newStorage(t, cutOnce(content, 5000, `"l"`, time.Time{}))
 	var logs syncBuffer
 	c := newDownloadClient(t, losant.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	if _, _, err := download(t, c, "Download", st.url()); err != nil {

@@ -156,12 +156,7 @@ func exportLog(status, url string) string {
 // the API's token goes to the API only.
 func TestJobDownloadOutput(t *testing.T) {
 	content := randomBytes(300000, 12)
-	st := newStorage(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if n == 1 {
-			w = &cutWriter{ResponseWriter: w, left: 1234}
-		}
-		serveFile(w, r, readerOf(content), `"zip"`, time.Time{})
-	})
+	st := newStorage(t, cutOnce(content, 1234, `"zip"`, time.Time{}))
 	f := newFixture(t, sequence(progressBody("queued", 0), progressBody("inProgress", 50), exportLog("completed", st.url())))
 	job, _ := f.client.Job(appID, jobID)
 	dir := t.TempDir()
