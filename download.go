@@ -321,6 +321,9 @@ func (c *Client) newTransfer(u *url.URL, cfg downloadConfig, dst sink) *transfer
 	hc := *c.hc
 	prev := c.hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		// Go's client sets Referer to the previous URL, query and all: the
+		// last hop's signature would reach the next host.
+		req.Header.Del("Referer")
 		req.Header.Del("Authorization")
 		t.addSecrets(req.URL)
 		if _, err := checkDownloadURL(req.URL.String(), c.insecureHTTP); err != nil {

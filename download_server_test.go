@@ -155,7 +155,7 @@ func cleanHeaders(t *testing.T, reqs []http.Header) {
 		t.Fatal("no request reached the storage host")
 	}
 	for i, h := range reqs {
-		for _, name := range []string{"Authorization", "Accept-Version", "X-Custom", "Losantdomain", "Cookie"} {
+		for _, name := range []string{"Authorization", "Accept-Version", "X-Custom", "Losantdomain", "Cookie", "Referer"} {
 			if v, ok := h[name]; ok {
 				t.Errorf("request %d carries %s: %q", i+1, name, v)
 			}
