@@ -530,7 +530,10 @@ func (t *transfer) copyBody(body io.Reader, want int64, stall *time.Timer) error
 		n, rerr := body.Read(t.buf)
 		if n > 0 {
 			if stall != nil {
-				stall.Reset(t.cfg.stall)
+				// The clock stops while the destination writes and the
+				// progress function runs: a slow disk or terminal is not
+				// a stalled server.
+				stall.Stop()
 			}
 			if want >= 0 && got+int64(n) > want {
 				return t.fail(fmt.Sprintf("the server sent more than the %d bytes it announced", want), nil)
@@ -542,6 +545,9 @@ func (t *transfer) copyBody(body io.Reader, want int64, stall *time.Timer) error
 			t.off += int64(n)
 			t.high = max(t.high, t.off)
 			t.report()
+			if stall != nil {
+				stall.Reset(t.cfg.stall)
+			}
 		}
 		switch {
 		case rerr == nil:

@@ -596,6 +596,33 @@ func TestDownloadResumesAStall(t *testing.T) {
 	}
 }
 
+// TestDownloadSlowWriterIsNotAStall: the stall clock stops while the
+// destination writes, so a slow destination does not make the download
+// drop a healthy connection.
+func TestDownloadSlowWriterIsNotAStall(t *testing.T) {
+	content := randomBytes(64<<10, 13)
+	st := newStorage(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		serveFile(w, r, readerOf(content), `"w"`, time.Time{})
+	})
+	var buf bytes.Buffer
+	slow := writerFunc(func(p []byte) (int, error) {
+		time.Sleep(100 * time.Millisecond) // five stall timeouts per write
+		return buf.Write(p)
+	})
+	_, err := newDownloadClient(t).Download(context.Background(), st.url(), slow, losant.WithStallTimeout(20*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSame(t, buf.Bytes(), content)
+	if n := len(st.requests()); n != 1 {
+		t.Errorf("%d requests, want 1: the connection was dropped while the writer worked", n)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
 // TestDownloadLogsWithoutSecrets: the resume is logged, with the URL
 // redacted.
 func TestDownloadLogsWithoutSecrets(t *testing.T) {
