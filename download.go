@@ -501,12 +501,13 @@ func (t *transfer) exchange(ctx context.Context, stall *time.Timer) error {
 			// A range other than "the rest" would leave a hole we do not fill.
 			return t.fail(fmt.Sprintf("asked for the rest of the file, the server sent the range %d-%d of %d bytes", start, end, size), nil)
 		}
+		if v := validatorOf(resp.Header); t.validator != "" && v != "" && v != t.validator {
+			// The server ignored If-Range: the rest is of another file.
+			return t.fail(fmt.Sprintf("the file changed during the download (its validator went from %s to %s) and the server sent part of the new one", text.Excerpt([]byte(t.validator)), text.Excerpt([]byte(v))), nil)
+		}
 		want = end - start + 1
 		if size >= 0 {
 			t.total = size
-		}
-		if v := validatorOf(resp.Header); v != "" {
-			t.validator = v
 		}
 	default:
 		return t.statusError(resp)

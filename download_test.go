@@ -306,6 +306,14 @@ func TestDownloadLengthChecks(t *testing.T) {
 		{"206 from another offset", resume(fmt.Sprintf("bytes 0-%d/%d", size-1, size), size, content), "sent the range 0-"},
 		{"206 of a file whose size changed", resume(fmt.Sprintf("bytes %d-%d/%d", half, size+9, size+10), len(rest)+10, append(append([]byte{}, rest...), "0123456789"...)), "size changed"},
 		{"206 that leaves a hole", resume(fmt.Sprintf("bytes %d-%d/%d", half, size-2, size), len(rest)-1, rest[:len(rest)-1]), "asked for the rest"},
+		{"206 of another file (If-Range ignored)", func(w http.ResponseWriter, r *http.Request, n int) {
+			if n == 1 {
+				serveFile(&cutWriter{ResponseWriter: w, left: half}, r, readerOf(content), `"v1"`, time.Time{})
+				return
+			}
+			r.Header.Del("If-Range")
+			serveFile(w, r, readerOf(randomBytes(size, 99)), `"v2"`, time.Time{}) // same size, other bytes
+		}, "the file changed"},
 		{"206 with a broken Content-Range", resume("bytes x-y/z", len(rest), rest), "unusable Content-Range"},
 		{"206 to a whole-file request", func(w http.ResponseWriter, _ *http.Request, _ int) {
 			w.Header().Set("Content-Range", fmt.Sprintf("bytes 0-%d/%d", size-1, size))
