@@ -14,14 +14,9 @@ import (
 	"github.com/losant-go/losant-go/internal/ops"
 )
 
-// Client talks to the Losant REST API. Create one with NewClient and share
-// it: a Client is safe for concurrent use by many goroutines, and reusing it
-// reuses connections.
-type Client struct {
-	// ApplicationJobLog reads application job logs, like the official
-	// clients' client.applicationJobLog and client.applicationJobLogs.
-	ApplicationJobLog *ApplicationJobLogService
-
+// clientCore is the state of a Client (whose generated declaration, in
+// operations.gen.go, adds a field per service of openapi.yaml).
+type clientCore struct {
 	// prefix is the base URL with its path's dot segments resolved and
 	// without a trailing slash; operation paths start with one.
 	prefix  string
@@ -86,9 +81,6 @@ func NewClient(opts ...Option) (*Client, error) {
 	h.Set("Accept", "application/json")
 	h.Set("Accept-Version", s.acceptVersion)
 	h.Set("User-Agent", ua)
-	if s.losantDomain != "" {
-		h.Set("losantdomain", s.losantDomain)
-	}
 	// Headers from WithHeader given to NewClient join the client's own, so
 	// a call pays for them only once.
 	for k, v := range s.call.header {
@@ -100,13 +92,13 @@ func NewClient(opts ...Option) (*Client, error) {
 	// resolves "./" against it.
 	dir := *base
 	dir.Path += "/"
-	c := &Client{
+	c := &Client{clientCore: clientCore{
 		prefix: strings.TrimSuffix(dir.ResolveReference(&url.URL{Path: "./"}).String(), "/"),
 		hc:     s.httpClient, header: h, maxBody: s.maxBody,
 		authorize: func(h http.Header) { h["Authorization"] = auth },
 		call:      s.call, limiter: s.limiter, logger: s.logger, sleep: sleepContext,
 		insecureHTTP: s.insecureHTTP,
-	}
+	}}
 	c.initServices()
 	return c, nil
 }

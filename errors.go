@@ -185,3 +185,34 @@ func (e *ResponseError) Is(target error) bool { return target == ErrInvalidRespo
 
 // Unwrap returns the underlying decode or read error.
 func (e *ResponseError) Unwrap() error { return e.Err }
+
+// ErrMaybeDelivered matches the error of a call that is not idempotent (a
+// POST, such as starting an export or an import) and failed after its
+// request may have reached the API: a connection cut or a timeout after
+// sending, a 5xx answer, or a 2xx answer that could not be read. The call
+// may have taken effect, so check (list the application's job logs, say)
+// before sending it again. The error still matches what went wrong
+// (errors.As with *APIError, errors.Is with ErrTimeout...). A call the API
+// refused (a 4xx answer), or that failed before sending, does not match.
+var ErrMaybeDelivered = errors.New("losant: the request may have reached the API")
+
+// maybeDeliveredError marks an error as ErrMaybeDelivered.
+type maybeDeliveredError struct{ err error }
+
+func (e *maybeDeliveredError) Error() string {
+	return e.err.Error() + " (the request may have reached the API and taken effect: check before sending it again)"
+}
+func (e *maybeDeliveredError) Unwrap() error        { return e.err }
+func (e *maybeDeliveredError) Is(target error) bool { return target == ErrMaybeDelivered }
+
+// mayHaveTakenEffect reports whether a call that failed with err, after
+// its request was sent, may have done what it asked: not when the API
+// answered that it refused it (4xx).
+func mayHaveTakenEffect(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode >= 500
+	}
+	var ie *InvalidArgumentError
+	return !errors.As(err, &ie)
+}

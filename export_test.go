@@ -43,8 +43,9 @@ func PostForTest(ctx context.Context, c *Client, applicationID string, opts ...R
 	op := &ops.Operation{
 		ID: "testPost", Method: http.MethodPost, Path: "/applications/{applicationId}/jobLogs",
 		PathParams: ops.GetApplicationJobLog.PathParams[:1],
+		Success:    map[int]bool{200: true},
 	}
 	var out rawObject
-	err := c.do(ctx, op, []string{applicationID}, nil, &out, opts)
+	err := c.do(ctx, &request{op: op, path: []string{applicationID}}, &out, opts)
 	return out, err
 }

@@ -1,12 +1,15 @@
 package losant
 
 // Regenerate from openapi.yaml, never by hand; CI fails when a generated
-// file is stale:
-//   - generated/ (oapi-codegen, pinned in go.mod): the local API's models,
-//     strict server and embedded spec;
-//   - models.gen.go, operations.gen.go and internal/ops/ops.gen.go
-//     (internal/sdkgen): the SDK's models with nil-safe getters, one method
-//     per operation, and the operation table.
+// file is stale. internal/sdkgen writes, from the one spec:
+//   - models.gen.go: the models, with nil-safe getters (the SDK's and the
+//     local API's one model set);
+//   - operations.gen.go: the Client's services, one method per operation,
+//     their parameter, form and response types, iterators and header
+//     options;
+//   - internal/ops/ops.gen.go: the operation table;
+//   - generated/losant.gen.go: the local API's strict server and embedded
+//     spec, by oapi-codegen (pinned in go.mod as a tool, configured by
+//     oapi-codegen.yaml), on the SDK's models.
 //
-//go:generate go tool oapi-codegen -config oapi-codegen.yaml openapi.yaml
-//go:generate go run ./internal/sdkgen -spec openapi.yaml -root .
+//go:generate go run ./internal/sdkgen -spec openapi.yaml -root . -server-config oapi-codegen.yaml

@@ -99,8 +99,8 @@ func TestContentLengthOverCapReadsNoBody(t *testing.T) {
 					w.Header().Set("Content-Type", "application/json")
 					w.Header().Set("Content-Length", strconv.FormatInt(length, 10))
 					w.WriteHeader(http.StatusOK)
+					blocked.Store(true) // before Flush: the client may return as soon as the headers arrive
 					w.(http.Flusher).Flush()
-					blocked.Store(true)
 					select { // blocks until the test ends: no body byte is ever written
 					case <-release:
 					case <-r.Context().Done():

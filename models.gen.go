@@ -2,7 +2,9 @@
 
 package losant
 
-import "time"
+import (
+	"time"
+)
 
 // Defines values for ApplicationJobLogOwnerType.
 const (

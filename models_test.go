@@ -4,8 +4,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
 	losant "github.com/losant-go/losant-go"
 )
 
@@ -92,44 +90,5 @@ func TestStatusHelpers(t *testing.T) {
 		if tt.s.Terminal() != tt.terminal || tt.s.Failed() != tt.failed {
 			t.Errorf("%q: Terminal %v Failed %v, want %v %v", tt.s, tt.s.Terminal(), tt.s.Failed(), tt.terminal, tt.failed)
 		}
-	}
-}
-
-// TestEveryOperationHasAMethod: each operation in openapi.yaml is a method
-// of the service its x-go-service names, with a ...Raw twin. The methods
-// are generated; this fails when operations.gen.go is stale.
-func TestEveryOperationHasAMethod(t *testing.T) {
-	doc, err := openapi3.NewLoader().LoadFromFile("openapi.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := losant.NewClient(losant.WithToken(testToken))
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			n++
-			service, _ := op.Extensions["x-go-service"].(string)
-			method, _ := op.Extensions["x-go-method"].(string)
-			if service == "" || method == "" {
-				t.Errorf("%s: give it x-go-service and x-go-method", op.OperationID)
-				continue
-			}
-			field := reflect.ValueOf(c).Elem().FieldByName(service)
-			if !field.IsValid() || field.IsNil() {
-				t.Errorf("%s: Client has no %s service (add the field to Client; initServices sets it)", op.OperationID, service)
-				continue
-			}
-			for _, name := range []string{method, method + "Raw"} {
-				if !field.MethodByName(name).IsValid() {
-					t.Errorf("%s: %sService has no method %s: run go generate", op.OperationID, service, name)
-				}
-			}
-		}
-	}
-	if n == 0 {
-		t.Fatal("openapi.yaml has no operations")
 	}
 }

@@ -5,11 +5,43 @@ package losant
 import (
 	"context"
 	"encoding/json"
+	"iter"
+	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/losant-go/losant-go/internal/ops"
 )
+
+// Client talks to the Losant REST API. Create one with NewClient and share
+// it: a Client is safe for concurrent use by many goroutines, and reusing it
+// reuses connections. Each field is one of the API's services, generated
+// from openapi.yaml.
+type Client struct {
+	// ApplicationJobLog calls the API's ApplicationJobLog operations: List, Get.
+	ApplicationJobLog *ApplicationJobLogService
+
+	clientCore
+}
+
+// initServices gives c one value of each service type.
+func (c *Client) initServices() {
+	c.ApplicationJobLog = &ApplicationJobLogService{c: c}
+}
+
+// DefaultPageSize is the page size the iterators of paged operations (All,
+// AllRaw) ask for when the parameters set none: the default openapi.yaml
+// gives it.
+const DefaultPageSize = 100
+
+// WithLosantDomain sends the losantdomain header with every operation that
+// takes it; openapi.yaml describes it as: Domain scope of request (rarely
+// needed). Given to NewClient it applies to every such call; given to one
+// call, to that call. An empty value, or one holding a control character, is
+// an error matching ErrInvalidArgument.
+func WithLosantDomain(value string) SharedOption {
+	return headerOption("WithLosantDomain", "losantdomain", value)
+}
 
 // ApplicationJobLogService calls the API's ApplicationJobLog operations (List,
 // Get). The job logs of an application, found by status, name and time. A log
@@ -23,11 +55,13 @@ type ApplicationJobLogService struct{ c *Client }
 // the number that match in all.
 //
 // Path parameters are checked against openapi.yaml before anything is sent
-// (applicationId: a Losant object ID, 24 hexadecimal characters); a value that
+// (applicationID: a Losant object ID, 24 hexadecimal characters); a value that
 // breaks its rule gives an error matching ErrInvalidArgument.
 //
 // params may be nil: the API's defaults apply. Invalid parameters give an
 // error matching ErrInvalidArgument, before anything is sent.
+//
+// Headers set by options: losantdomain.
 //
 // Accepted token scopes (any one): all.Application, all.Application.bounded,
 // all.Application.read, all.Organization, all.Organization.bounded,
@@ -37,9 +71,9 @@ type ApplicationJobLogService struct{ c *Client }
 // Losant API docs: https://docs.losant.com/rest-api/applicationjoblogs/#get
 //
 // GET /applications/{applicationId}/jobLogs
-func (s *ApplicationJobLogService) List(ctx context.Context, applicationId string, params *ApplicationJobLogListParams, opts ...RequestOption) (*ApplicationJobLogs, error) {
+func (s *ApplicationJobLogService) List(ctx context.Context, applicationID string, params *ApplicationJobLogListParams, opts ...RequestOption) (*ApplicationJobLogs, error) {
 	out := new(ApplicationJobLogs)
-	if err := s.list(ctx, applicationId, params, out, opts); err != nil {
+	if err := s.listCall(ctx, applicationID, params, out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -51,22 +85,78 @@ func (s *ApplicationJobLogService) List(ctx context.Context, applicationId strin
 // List does; a body that is not one JSON object is a *ResponseError.
 //
 // GET /applications/{applicationId}/jobLogs
-func (s *ApplicationJobLogService) ListRaw(ctx context.Context, applicationId string, params *ApplicationJobLogListParams, opts ...RequestOption) (json.RawMessage, error) {
+func (s *ApplicationJobLogService) ListRaw(ctx context.Context, applicationID string, params *ApplicationJobLogListParams, opts ...RequestOption) (json.RawMessage, error) {
 	var out rawObject
-	if err := s.list(ctx, applicationId, params, &out, opts); err != nil {
+	if err := s.listCall(ctx, applicationID, params, &out, opts); err != nil {
 		return nil, err
+	}
+	if out == nil {
+		return nil, nil
 	}
 	return json.RawMessage(out), nil
 }
 
-// list sends getApplicationJobLogs and decodes the body into out.
-func (s *ApplicationJobLogService) list(ctx context.Context, applicationId string, params *ApplicationJobLogListParams, out any, opts []RequestOption) error {
-	q, err := params.values()
+// listCall sends getApplicationJobLogs and decodes the body into out.
+func (s *ApplicationJobLogService) listCall(ctx context.Context, applicationID string, params *ApplicationJobLogListParams, out any, opts []RequestOption) error {
+	r, err := applicationJobLogListRequest(applicationID, params)
 	if err != nil {
 		return err
 	}
-	return s.c.do(ctx, ops.GetApplicationJobLogs, []string{applicationId}, q, out, opts)
+	return s.c.do(ctx, r, out, opts)
 }
+
+// applicationJobLogListRequest checks the arguments of getApplicationJobLogs and makes its
+// request.
+func applicationJobLogListRequest(applicationID string, params *ApplicationJobLogListParams) (*request, error) {
+	r := &request{op: ops.GetApplicationJobLogs, path: []string{applicationID}}
+	var err error
+	if r.query, r.header, err = params.encode(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// All returns every ApplicationJobLog that List would list page by page,
+// for a range loop:
+//
+//	for item, err := range client.ApplicationJobLog.All(ctx, ...) {
+//		if err != nil {
+//			return err // a page failed after the client's retries
+//		}
+//		...
+//	}
+//
+// Pages are fetched as the loop needs them, from params' page on, so
+// memory holds one page whatever the total, and breaking out of the loop
+// sends nothing more. Arguments are checked, and the query encoded, once,
+// before the first request. A page that still fails after the client's
+// retries is yielded as one error (with a nil item), and the iteration ends.
+//
+// All never yields an item twice: when items added during the iteration
+// push items already seen onto the next page, those are recognised by id
+// and skipped; the ids of the last two pages are kept for this, so a shift
+// of up to two pages between two fetches is handled. Paging is by page
+// number, as the API's is, so an item deleted during the iteration moves
+// the later ones back by one, and the one that crosses onto a page already
+// fetched is not seen.
+func (s *ApplicationJobLogService) All(ctx context.Context, applicationID string, params *ApplicationJobLogListParams, opts ...RequestOption) iter.Seq2[*ApplicationJobLog, error] {
+	r, err := applicationJobLogListRequest(applicationID, params)
+	return walkPages(ctx, s.c, r, err, opts, applicationJobLogListPager, func(page *ApplicationJobLogs) ([]ApplicationJobLog, int) {
+		return page.GetItems(), page.GetPerPage()
+	}, (*ApplicationJobLog).GetID)
+}
+
+// AllRaw is All yielding each item exactly as the API sent it (fields this
+// SDK does not model, and Losant's own spelling of numbers and timestamps,
+// included): for printing or archiving items as they came. It pages, stops
+// and fails as All does.
+func (s *ApplicationJobLogService) AllRaw(ctx context.Context, applicationID string, params *ApplicationJobLogListParams, opts ...RequestOption) iter.Seq2[json.RawMessage, error] {
+	r, err := applicationJobLogListRequest(applicationID, params)
+	return walkRawPages(ctx, s.c, r, err, opts, applicationJobLogListPager)
+}
+
+// applicationJobLogListPager names the parameters and fields getApplicationJobLogs pages with.
+var applicationJobLogListPager = pager{pageParam: "page", sizeParam: "perPage", itemsField: "items", sizeField: "perPage", idField: "id", defaultSize: 100}
 
 // ApplicationJobLogListParams are the query parameters of ApplicationJobLogService.List.
 // A zero field is not sent, so the API's default applies.
@@ -75,69 +165,70 @@ type ApplicationJobLogListParams struct {
 	//
 	// Default (when zero): runQueuedAt.
 	// One of: name, status, resourceType, runQueuedAt, runStartedAt, runCompletedAt.
-	SortField ApplicationJobLogSortField
+	SortField ApplicationJobLogSortField `query:"sortField"`
 	// Direction to sort the results by.
 	//
 	// Default (when zero): asc.
 	// One of: asc, desc.
-	SortDirection SortDirection
+	SortDirection SortDirection `query:"sortDirection"`
 	// Which page of results to return, counted from 0.
 	//
 	// Default (when zero): 0.
-	Page int
+	Page int `query:"page"`
 	// How many items to return per page.
 	//
 	// Default (when zero): 100.
-	PerPage int
+	PerPage int `query:"perPage"`
 	// Advanced filters on the job logs, as the JSON text of an
 	// ApplicationJobLogQuery object.
-	Query *JobLogQuery
+	Query *JobLogQuery `query:"query"`
 }
 
-// values checks the parameters against openapi.yaml and encodes them.
-func (p *ApplicationJobLogListParams) values() (url.Values, error) {
+// encode checks the parameters against openapi.yaml and encodes them.
+func (p *ApplicationJobLogListParams) encode() (url.Values, http.Header, error) {
 	q := url.Values{}
+	var h http.Header
 	if p == nil {
-		return q, nil
+		return q, nil, nil
 	}
 	if p.SortField != "" {
 		if !p.SortField.Valid() {
-			return nil, invalidArg("sortField", "%q is not one of name, status, resourceType, runQueuedAt, runStartedAt, runCompletedAt", string(p.SortField))
+			return nil, nil, invalidArg("sortField", "%q is not one of name, status, resourceType, runQueuedAt, runStartedAt, runCompletedAt", string(p.SortField))
 		}
 		q.Set("sortField", string(p.SortField))
 	}
 	if p.SortDirection != "" {
 		if !p.SortDirection.Valid() {
-			return nil, invalidArg("sortDirection", "%q is not one of asc, desc", string(p.SortDirection))
+			return nil, nil, invalidArg("sortDirection", "%q is not one of asc, desc", string(p.SortDirection))
 		}
 		q.Set("sortDirection", string(p.SortDirection))
 	}
 	if p.Page != 0 {
 		if float64(p.Page) < 0 {
-			return nil, invalidArg("page", "%d is below the minimum, 0", p.Page)
+			return nil, nil, invalidArg("page", "%v is below the minimum, 0", p.Page)
 		}
 		q.Set("page", strconv.Itoa(p.Page))
 	}
 	if p.PerPage != 0 {
 		if float64(p.PerPage) < 1 {
-			return nil, invalidArg("perPage", "%d is below the minimum, 1", p.PerPage)
+			return nil, nil, invalidArg("perPage", "%v is below the minimum, 1", p.PerPage)
 		}
 		if float64(p.PerPage) > 1000 {
-			return nil, invalidArg("perPage", "%d is above the maximum, 1000", p.PerPage)
+			return nil, nil, invalidArg("perPage", "%v is above the maximum, 1000", p.PerPage)
 		}
 		q.Set("perPage", strconv.Itoa(p.PerPage))
 	}
 	if p.Query != nil {
 		raw, err := json.Marshal(p.Query)
 		if err != nil {
-			return nil, invalidArg("query", "%v", err)
+			return nil, nil, invalidArg("query", "%v", err)
 		}
 		if err := ops.CheckJSON("ApplicationJobLogQuery", raw); err != nil {
-			return nil, invalidArg("query", "%v (see openapi.yaml's ApplicationJobLogQuery)", err)
+			return nil, nil, invalidArg("query", "%v (see openapi.yaml's ApplicationJobLogQuery)", err)
 		}
 		q.Set("query", string(raw))
 	}
-	return q, nil
+	return q, h, nil
 }
 
 // Get is getApplicationJobLog: get an application job log.
@@ -146,9 +237,11 @@ func (p *ApplicationJobLogListParams) values() (url.Values, error) {
 // error, input and output.
 //
 // Path parameters are checked against openapi.yaml before anything is sent
-// (applicationId: a Losant object ID, 24 hexadecimal characters; jobId: a
+// (applicationID: a Losant object ID, 24 hexadecimal characters; jobID: a
 // Losant object ID, 24 hexadecimal characters); a value that breaks its rule
 // gives an error matching ErrInvalidArgument.
+//
+// Headers set by options: losantdomain.
 //
 // Accepted token scopes (any one): all.Application, all.Application.bounded,
 // all.Application.read, all.Organization, all.Organization.bounded,
@@ -158,9 +251,9 @@ func (p *ApplicationJobLogListParams) values() (url.Values, error) {
 // Losant API docs: https://docs.losant.com/rest-api/applicationjoblog/#get
 //
 // GET /applications/{applicationId}/jobLogs/{jobId}
-func (s *ApplicationJobLogService) Get(ctx context.Context, applicationId string, jobId string, opts ...RequestOption) (*ApplicationJobLog, error) {
+func (s *ApplicationJobLogService) Get(ctx context.Context, applicationID string, jobID string, opts ...RequestOption) (*ApplicationJobLog, error) {
 	out := new(ApplicationJobLog)
-	if err := s.get(ctx, applicationId, jobId, out, opts); err != nil {
+	if err := s.getCall(ctx, applicationID, jobID, out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -172,20 +265,29 @@ func (s *ApplicationJobLogService) Get(ctx context.Context, applicationId string
 // Get does; a body that is not one JSON object is a *ResponseError.
 //
 // GET /applications/{applicationId}/jobLogs/{jobId}
-func (s *ApplicationJobLogService) GetRaw(ctx context.Context, applicationId string, jobId string, opts ...RequestOption) (json.RawMessage, error) {
+func (s *ApplicationJobLogService) GetRaw(ctx context.Context, applicationID string, jobID string, opts ...RequestOption) (json.RawMessage, error) {
 	var out rawObject
-	if err := s.get(ctx, applicationId, jobId, &out, opts); err != nil {
+	if err := s.getCall(ctx, applicationID, jobID, &out, opts); err != nil {
 		return nil, err
+	}
+	if out == nil {
+		return nil, nil
 	}
 	return json.RawMessage(out), nil
 }
 
-// get sends getApplicationJobLog and decodes the body into out.
-func (s *ApplicationJobLogService) get(ctx context.Context, applicationId string, jobId string, out any, opts []RequestOption) error {
-	return s.c.do(ctx, ops.GetApplicationJobLog, []string{applicationId, jobId}, nil, out, opts)
+// getCall sends getApplicationJobLog and decodes the body into out.
+func (s *ApplicationJobLogService) getCall(ctx context.Context, applicationID string, jobID string, out any, opts []RequestOption) error {
+	r, err := applicationJobLogGetRequest(applicationID, jobID)
+	if err != nil {
+		return err
+	}
+	return s.c.do(ctx, r, out, opts)
 }
 
-// initServices gives c one value of each service type.
-func (c *Client) initServices() {
-	c.ApplicationJobLog = &ApplicationJobLogService{c: c}
+// applicationJobLogGetRequest checks the arguments of getApplicationJobLog and makes its
+// request.
+func applicationJobLogGetRequest(applicationID string, jobID string) (*request, error) {
+	r := &request{op: ops.GetApplicationJobLog, path: []string{applicationID, jobID}}
+	return r, nil
 }

@@ -67,7 +67,6 @@ type settings struct {
 	httpClient    *http.Client
 	userAgent     string
 	acceptVersion string
-	losantDomain  string
 	maxBody       int64
 	insecureHTTP  bool
 
@@ -159,19 +158,6 @@ func WithAcceptVersion(v string) Option {
 			return invalidArg("WithAcceptVersion", "want a non-empty semver range such as ^1.30.0")
 		}
 		s.acceptVersion = v
-		return nil
-	})
-}
-
-// WithLosantDomain sends the losantdomain header (the domain scope of
-// requests; rarely needed, for private Losant installations).
-func WithLosantDomain(domain string) Option {
-	return clientOption(func(s *settings) error {
-		d := strings.TrimSpace(domain)
-		if d == "" || !validHeaderValue(d) {
-			return invalidArg("WithLosantDomain", "want a non-empty domain without control characters (such as CR or LF)")
-		}
-		s.losantDomain = d
 		return nil
 	})
 }

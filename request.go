@@ -4,22 +4,45 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/losant-go/losant-go/internal/ops"
 )
 
+// request is one call of an operation as the generated code makes it: the
+// operation, its path values, and what the caller's arguments encode to.
+type request struct {
+	op     *ops.Operation
+	path   []string
+	query  url.Values
+	header http.Header // the operation's own header parameters
+	body   *requestBody
+}
+
+// statusTarget is a result with one body type per 2xx status (the
+// generated <Service><Method>Response types): target resets it for the
+// status and returns where the body goes, nil for an answer without one,
+// or false for a status openapi.yaml does not declare.
+type statusTarget interface {
+	target(status int) (any, bool)
+}
+
 // do is the one request path every operation method takes (the methods are
 // generated from openapi.yaml into operations.gen.go). It checks the path
 // values against the operation's rules, applies the call's options, builds
 // the URL (the operation's fixed query defaults joined to the caller's
-// query), sends the request with retries, maps a non-2xx answer to an
-// *APIError and decodes a 2xx JSON body into out.
-func (c *Client) do(ctx context.Context, op *ops.Operation, pathValues []string, query url.Values, out any, opts []RequestOption) error {
-	if err := op.CheckPath(pathValues); err != nil {
+// query) and headers, sends the request with retries when that is safe,
+// maps a non-2xx answer to an *APIError and decodes a declared 2xx JSON
+// body into out.
+func (c *Client) do(ctx context.Context, r *request, out any, opts []RequestOption) error {
+	op := r.op
+	if err := op.CheckPath(r.path); err != nil {
 		var pe *ops.ParamError
 		if errors.As(err, &pe) {
 			return &InvalidArgumentError{Name: pe.Name, Reason: pe.Reason}
@@ -30,31 +53,43 @@ func (c *Client) do(ctx context.Context, op *ops.Operation, pathValues []string,
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequest(op.Method, c.url(op, pathValues, query), nil)
+	req, err := http.NewRequest(op.Method, c.url(op, r.path, r.query), nil)
 	if err != nil {
 		return fmt.Errorf("losant: %s: building the request: %w", op.ID, err)
 	}
 	for k, v := range c.header {
 		req.Header[k] = v
 	}
+	for name, v := range cs.shared {
+		if op.TakesHeader(name) {
+			req.Header.Set(name, v)
+		}
+	}
+	for k, v := range r.header {
+		req.Header[k] = v
+	}
 	for k, v := range cs.header {
 		req.Header[k] = v
 	}
 	c.authorize(req.Header)
+	if b := r.body; b != nil {
+		req.Header.Set("Content-Type", b.contentType)
+		req.ContentLength = b.size
+	}
 
 	// A request may be sent again only when doing so is safe (an
 	// idempotent method, or the caller's word for it) and possible (no
 	// body, or one that can be read again).
 	policy := cs.retry
 	safe := op.Idempotent() || cs.retryUnsafe
-	rereadable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	rereadable := r.body == nil || r.body.rereadable
 	if !safe || !rereadable {
 		policy.MaxAttempts = 1
 	}
 	var last responseMeta
 	var attempts int
 	err = retryLoop(ctx, policy,
-		func() error { return c.attempt(ctx, op, req, out, cs.attemptTimeout, &last) },
+		func() error { return c.attempt(ctx, op, req, r.body, out, cs.attemptTimeout, &last) },
 		func(n int, err error, v verdict, wait time.Duration) {
 			if c.logger != nil {
 				c.logger.LogAttrs(ctx, slog.LevelWarn, "losant: retrying request",
@@ -66,6 +101,9 @@ func (c *Client) do(ctx context.Context, op *ops.Operation, pathValues []string,
 	if cs.response != nil {
 		*cs.response = Response{StatusCode: last.status, Header: last.header, Attempts: attempts}
 	}
+	if err != nil && !op.Idempotent() && last.sent && mayHaveTakenEffect(err) {
+		err = &maybeDeliveredError{err: err}
+	}
 	return err
 }
 
@@ -73,6 +111,9 @@ func (c *Client) do(ctx context.Context, op *ops.Operation, pathValues []string,
 type responseMeta struct {
 	status int
 	header http.Header
+	// sent: some of the request was written to a connection, so it may
+	// have reached the API.
+	sent bool
 }
 
 // url returns the operation's URL: the client's base, the path with its
@@ -89,11 +130,14 @@ func (c *Client) url(op *ops.Operation, pathValues []string, query url.Values) s
 	default:
 		if op.DefaultQuery != "" {
 			defaults, _ := url.ParseQuery(op.DefaultQuery) // generated from the spec: always valid
+			merged := make(url.Values, len(query)+len(defaults))
 			for k, v := range defaults {
-				if _, set := query[k]; !set {
-					query[k] = v
-				}
+				merged[k] = v
 			}
+			for k, v := range query {
+				merged[k] = v
+			}
+			query = merged
 		}
 		b = append(append(b, '?'), query.Encode()...)
 	}
@@ -101,8 +145,9 @@ func (c *Client) url(op *ops.Operation, pathValues []string, query url.Values) s
 }
 
 // attempt makes one try: wait for the rate limiter, send within the
-// attempt timeout, and read the whole answer.
-func (c *Client) attempt(ctx context.Context, op *ops.Operation, req *http.Request, out any, timeout time.Duration, last *responseMeta) error {
+// attempt timeout (with a fresh reader of the body), and read the whole
+// answer.
+func (c *Client) attempt(ctx context.Context, op *ops.Operation, req *http.Request, body *requestBody, out any, timeout time.Duration, last *responseMeta) error {
 	if c.limiter != nil {
 		if err := c.limiter.Wait(ctx); err != nil {
 			if ctx.Err() == nil {
@@ -119,7 +164,23 @@ func (c *Client) attempt(ctx context.Context, op *ops.Operation, req *http.Reque
 		actx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	err := c.roundTrip(op, req.WithContext(actx), out, last)
+	var sent atomic.Bool
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+		WroteHeaderField: func(string, []string) { sent.Store(true) },
+	})
+	areq := req.WithContext(actx)
+	if body != nil {
+		rc, err := body.open()
+		if err != nil {
+			return err
+		}
+		areq.Body = rc
+		if body.rereadable {
+			areq.GetBody = body.open
+		}
+	}
+	err := c.roundTrip(op, areq, out, last)
+	last.sent = last.sent || sent.Load()
 	if err != nil && ctx.Err() == nil && actx.Err() != nil {
 		// The attempt's own deadline passed, not the caller's.
 		err = fmt.Errorf("losant: %s %s: %w", req.Method, req.URL.Path, &timeoutError{d: timeout, err: err})
@@ -129,15 +190,45 @@ func (c *Client) attempt(ctx context.Context, op *ops.Operation, req *http.Reque
 
 // roundTrip sends req and reads its response into out or an error.
 func (c *Client) roundTrip(op *ops.Operation, req *http.Request, out any, last *responseMeta) error {
-	*last = responseMeta{}
+	sent := last.sent
+	*last = responseMeta{sent: sent}
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("losant: %s %s: %w", req.Method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
-	*last = responseMeta{status: resp.StatusCode, header: resp.Header}
+	*last = responseMeta{status: resp.StatusCode, header: resp.Header, sent: true}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return c.apiError(op, req, resp)
 	}
+	hasBody, declared := op.Success[resp.StatusCode]
+	if t, ok := out.(statusTarget); ok {
+		out, declared = t.target(resp.StatusCode)
+		hasBody = out != nil
+	}
+	if !declared {
+		head, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		drain(resp.Body)
+		return bodyFailure{req: req, resp: resp, max: c.maxBody}.err(
+			fmt.Errorf("status %d is not one openapi.yaml declares for %s (%s)", resp.StatusCode, op.ID, declaredStatuses(op)), head)
+	}
+	if !hasBody || out == nil {
+		drain(resp.Body)
+		return nil
+	}
 	return c.decode(req, resp, out)
+}
+
+// declaredStatuses lists an operation's 2xx statuses for a message.
+func declaredStatuses(op *ops.Operation) string {
+	s := ""
+	for code := 200; code < 300; code++ {
+		if _, ok := op.Success[code]; ok {
+			if s != "" {
+				s += ", "
+			}
+			s += fmt.Sprint(code)
+		}
+	}
+	return s
 }

@@ -63,6 +63,10 @@ type callSettings struct {
 	response *Response
 	// retryUnsafe lets a non-idempotent operation be retried.
 	retryUnsafe bool
+	// shared holds the values of the shared headers' options (by the
+	// name openapi.yaml gives the header), sent only with operations that
+	// take the header. Copied before a change, like header.
+	shared map[string]string
 }
 
 // Response describes the HTTP answer to a call, for callers who need more
@@ -167,6 +171,25 @@ func WithHeader(key, value string) SharedOption {
 		}
 		h[name] = []string{value}
 		c.header = h
+		return nil
+	}}
+}
+
+// headerOption is the option of a shared header (a component header
+// parameter of openapi.yaml), such as WithLosantDomain: the generated
+// With... functions call it with their own name and the header's.
+func headerOption(option, header, value string) SharedOption {
+	return SharedOption{func(c *callSettings) error {
+		v := strings.TrimSpace(value)
+		if v == "" || !validHeaderValue(v) {
+			return invalidArg(option, "want a non-empty %s value without control characters (such as CR or LF)", header)
+		}
+		m := make(map[string]string, len(c.shared)+1)
+		for k, x := range c.shared {
+			m[k] = x
+		}
+		m[header] = v
+		c.shared = m
 		return nil
 	}}
 }

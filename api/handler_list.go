@@ -38,13 +38,9 @@ func (s *server) GetApplicationJobLogs(_ context.Context, req generated.GetAppli
 		perPage = *pr.PerPage
 	}
 	if pr.Query != nil {
-		// The middleware validated the query against the spec and the
-		// generated code decoded it; its JSON is the caller's query.
-		raw, err := json.Marshal(pr.Query)
-		if err != nil {
-			return nil, err
-		}
-		query = string(raw)
+		// The caller's JSON text, validated against the spec by the
+		// middleware; parsed once, by newListParams.
+		query = string(*pr.Query)
 	}
 	bad := func(err error) (generated.GetApplicationJobLogsResponseObject, error) {
 		return generated.GetApplicationJobLogs400JSONResponse{

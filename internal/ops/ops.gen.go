@@ -28,6 +28,8 @@ var GetApplicationJobLogs = &Operation{
 		{Name: "applicationId", Pattern: "^[A-Fa-f\\d]{24}$", Match: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
 	},
 	DefaultQuery: "_actions=false&_embedded=true&_links=true",
+	Headers:      []string{"losantdomain"},
+	Success:      map[int]bool{200: true},
 	Scopes: []string{
 		"all.Application",
 		"all.Application.bounded",
@@ -54,6 +56,8 @@ var GetApplicationJobLog = &Operation{
 		{Name: "jobId", Pattern: "^[A-Fa-f\\d]{24}$", Match: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
 	},
 	DefaultQuery: "_actions=false&_embedded=true&_links=true",
+	Headers:      []string{"losantdomain"},
+	Success:      map[int]bool{200: true},
 	Scopes: []string{
 		"all.Application",
 		"all.Application.bounded",
@@ -71,10 +75,10 @@ var GetApplicationJobLog = &Operation{
 }
 
 // schemasJSON holds the component schemas of JSON-encoded query
-// parameters, and what they reference, for CheckJSON.
+// parameters and request bodies, and what they reference, for CheckJSON.
 const schemasJSON = "{\"ApplicationJobLogQuery\":{\"additionalProperties\":false,\"properties\":{\"$and\":{\"items\":{\"$ref\":\"ApplicationJobLogQuery\"},\"maxItems\":100,\"type\":\"array\"},\"$nor\":{\"items\":{\"$ref\":\"ApplicationJobLogQuery\"},\"maxItems\":100,\"type\":\"array\"},\"$or\":{\"items\":{\"$ref\":\"ApplicationJobLogQuery\"},\"maxItems\":100,\"type\":\"array\"},\"id\":{\"$ref\":\"QueryIDCondition\"},\"name\":{\"$ref\":\"QueryValueCondition\"},\"resourceId\":{\"$ref\":\"QueryIDCondition\"},\"resourceType\":{\"$ref\":\"QueryValueCondition\"},\"runCompletedAt\":{\"$ref\":\"QueryValueCondition\"},\"runQueuedAt\":{\"$ref\":\"QueryValueCondition\"},\"runStartedAt\":{\"$ref\":\"QueryValueCondition\"},\"status\":{\"$ref\":\"QueryValueCondition\"}},\"type\":\"object\"},\"QueryID\":{\"nullable\":true,\"pattern\":\"^[A-Fa-f\\\\d]{24}$\",\"type\":\"string\"},\"QueryIDCondition\":{\"oneOf\":[{\"$ref\":\"QueryID\"},{\"additionalProperties\":false,\"maxProperties\":1,\"minProperties\":1,\"properties\":{\"$eq\":{\"$ref\":\"QueryID\"},\"$gt\":{\"$ref\":\"QueryID\"},\"$gte\":{\"$ref\":\"QueryID\"},\"$in\":{\"items\":{\"pattern\":\"^[A-Fa-f\\\\d]{24}$\",\"type\":\"string\"},\"maxItems\":100,\"type\":\"array\"},\"$lt\":{\"$ref\":\"QueryID\"},\"$lte\":{\"$ref\":\"QueryID\"},\"$ne\":{\"$ref\":\"QueryID\"},\"$nin\":{\"items\":{\"pattern\":\"^[A-Fa-f\\\\d]{24}$\",\"type\":\"string\"},\"maxItems\":100,\"type\":\"array\"}},\"type\":\"object\"}]},\"QueryInValue\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"},{\"type\":\"boolean\"}]},\"QueryScalar\":{\"oneOf\":[{\"nullable\":true,\"type\":\"string\"},{\"type\":\"number\"},{\"type\":\"boolean\"}]},\"QueryValueCondition\":{\"oneOf\":[{\"$ref\":\"QueryScalar\"},{\"additionalProperties\":false,\"properties\":{\"$ci\":{\"type\":\"boolean\"},\"$contains\":{\"minLength\":1,\"type\":\"string\"},\"$endsWith\":{\"minLength\":1,\"type\":\"string\"},\"$eq\":{\"$ref\":\"QueryScalar\"},\"$gt\":{\"$ref\":\"QueryScalar\"},\"$gte\":{\"$ref\":\"QueryScalar\"},\"$in\":{\"items\":{\"$ref\":\"QueryInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$lt\":{\"$ref\":\"QueryScalar\"},\"$lte\":{\"$ref\":\"QueryScalar\"},\"$ne\":{\"$ref\":\"QueryScalar\"},\"$nin\":{\"items\":{\"$ref\":\"QueryInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$startsWith\":{\"minLength\":1,\"type\":\"string\"}},\"type\":\"object\"}]}}"
 
-// schemaPatterns are the matchers of the patterns in schemasJSON.
+// schemaPatterns are the matchers of every pattern the operations use.
 var schemaPatterns = map[string]func(string) bool{
 	"^[A-Fa-f\\d]{24}$": pattern1,
 }

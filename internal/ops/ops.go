@@ -26,6 +26,12 @@ type Operation struct {
 	// call with their defaults (x-go-fixed), as Losant's official clients
 	// send them.
 	DefaultQuery string
+	// Headers are the shared headers the operation takes (component
+	// header parameters, sent by the SDK's generated options).
+	Headers []string
+	// Success maps each 2xx status openapi.yaml declares to whether its
+	// answer has a JSON body. Any other 2xx is not the API's.
+	Success map[int]bool
 	// Scopes are the token scopes the operation accepts (x-losant-scopes),
 	// sorted; a token needs one of them.
 	Scopes []string
@@ -126,6 +132,25 @@ func (o *Operation) Idempotent() bool {
 	switch o.Method {
 	case "GET", "HEAD", "OPTIONS", "PUT", "DELETE":
 		return true
+	}
+	return false
+}
+
+// MatchPattern reports whether s matches pattern, one of the patterns
+// openapi.yaml's operations use (the generator wrote a matcher for each).
+// An unknown pattern matches nothing.
+func MatchPattern(pattern, s string) bool {
+	m := schemaPatterns[pattern]
+	return m != nil && m(s)
+}
+
+// TakesHeader reports whether the operation takes the shared header name
+// (as openapi.yaml spells it).
+func (o *Operation) TakesHeader(name string) bool {
+	for _, h := range o.Headers {
+		if strings.EqualFold(h, name) {
+			return true
+		}
 	}
 	return false
 }

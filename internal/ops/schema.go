@@ -189,6 +189,10 @@ func (e *pathError) Error() string {
 	return e.path + ": " + e.msg
 }
 
+// Where is the JSON path of the place that breaks a rule, "" for the
+// value as a whole.
+func (e *pathError) Where() string { return e.path }
+
 func fail(path, format string, args ...any) error {
 	return &pathError{path: path, msg: fmt.Sprintf(format, args...)}
 }

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// normalize rewrites the loaded document into the form the generators
+// read, the same way for the SDK and for the local API so that both see
+// one set of types: an inline JSON request-body schema becomes the
+// component schema <Service><Method>Body (a type users can name).
+func normalize(doc *openapi3.T) error {
+	for _, path := range sortedPaths(doc) {
+		item := doc.Paths.Value(path)
+		for _, method := range sortedMethods(item) {
+			op := item.GetOperation(method)
+			if op.RequestBody == nil || op.RequestBody.Value == nil {
+				continue
+			}
+			mt := op.RequestBody.Value.Content.Get("application/json")
+			if mt == nil || mt.Schema == nil || mt.Schema.Ref != "" || mt.Schema.Value == nil {
+				continue
+			}
+			service, goName := opNames(op)
+			name := service + goName + "Body"
+			if doc.Components.Schemas == nil {
+				doc.Components.Schemas = openapi3.Schemas{}
+			}
+			if _, taken := doc.Components.Schemas[name]; taken {
+				return fmt.Errorf("operation %s %s (%s): its inline request body would be the component schema %s, which exists: $ref a component schema instead", method, path, op.OperationID, name)
+			}
+			doc.Components.Schemas[name] = &openapi3.SchemaRef{Value: mt.Schema.Value}
+			mt.Schema = &openapi3.SchemaRef{Ref: "#/components/schemas/" + name, Value: mt.Schema.Value}
+		}
+	}
+	doubleNumbers(doc)
+	return nil
+}
+
+// doubleNumbers gives every number schema without a format the format
+// double: oapi-codegen would make it a float32, which loses digits of the
+// API's numbers (a count of 123456789 becomes 123456792).
+func doubleNumbers(doc *openapi3.T) {
+	walkSchemas(doc, func(s *openapi3.Schema) {
+		if s.Type.Is(openapi3.TypeNumber) && s.Format == "" {
+			s.Format = "double"
+		}
+	})
+}
+
+// walkSchemas calls fn on every schema of the document's components,
+// operations' parameters, bodies and responses, once each.
+func walkSchemas(doc *openapi3.T, fn func(*openapi3.Schema)) {
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(r *openapi3.SchemaRef)
+	walk = func(r *openapi3.SchemaRef) {
+		if r == nil || r.Value == nil || seen[r.Value] {
+			return
+		}
+		s := r.Value
+		seen[s] = true
+		fn(s)
+		for _, name := range sortedKeys(s.Properties) {
+			walk(s.Properties[name])
+		}
+		walk(s.Items)
+		walk(s.AdditionalProperties.Schema)
+		walk(s.Not)
+		for _, list := range []openapi3.SchemaRefs{s.OneOf, s.AnyOf, s.AllOf} {
+			for _, x := range list {
+				walk(x)
+			}
+		}
+	}
+	for _, name := range sortedKeys(doc.Components.Schemas) {
+		walk(doc.Components.Schemas[name])
+	}
+	for _, name := range sortedKeys(doc.Components.Parameters) {
+		if p := doc.Components.Parameters[name].Value; p != nil {
+			walk(p.Schema)
+		}
+	}
+	for _, path := range sortedPaths(doc) {
+		item := doc.Paths.Value(path)
+		for _, method := range sortedMethods(item) {
+			op := item.GetOperation(method)
+			for _, p := range append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...) {
+				if p.Value != nil {
+					walk(p.Value.Schema)
+					for _, mt := range p.Value.Content {
+						walk(mt.Schema)
+					}
+				}
+			}
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					walk(mt.Schema)
+				}
+			}
+			if op.Responses != nil {
+				for _, r := range op.Responses.Map() {
+					if r.Value != nil {
+						for _, mt := range r.Value.Content {
+							walk(mt.Schema)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// stripBooleanEnums drops the enum of every boolean schema, such as
+// jobQueued: {type: boolean, enum: [true]}: oapi-codegen would make it a
+// named type that callers must convert; a plain bool reads naturally, and
+// the spec still documents (and the local API still checks) the value.
+func stripBooleanEnums(doc *openapi3.T) {
+	walkSchemas(doc, func(s *openapi3.Schema) {
+		if s.Type.Is(openapi3.TypeBoolean) && len(s.Enum) > 0 {
+			s.Enum = nil
+		}
+	})
+}
+
+// opNames returns the service and method an operation is generated as:
+// x-go-service (or its first tag) and x-go-method (or its operationId).
+func opNames(op *openapi3.Operation) (service, method string) {
+	service, _ = op.Extensions[serviceExt].(string)
+	if service == "" && len(op.Tags) > 0 {
+		service = strings.ReplaceAll(op.Tags[0], " ", "")
+	}
+	method, _ = op.Extensions[methodExt].(string)
+	if method == "" {
+		method = goIdent(op.OperationID)
+	}
+	return service, method
+}
+
+func sortedPaths(doc *openapi3.T) []string {
+	paths := doc.Paths.InMatchingOrder()
+	sort.Strings(paths)
+	return paths
+}
+
+func sortedMethods(item *openapi3.PathItem) []string {
+	var methods []string
+	for m := range item.Operations() {
+		methods = append(methods, m)
+	}
+	sort.Strings(methods)
+	return methods
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
