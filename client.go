@@ -36,6 +36,9 @@ type clientCore struct {
 	// codec makes the JSON decoder of response bodies; nil is the
 	// package's codec (codec.go). Tests set it to compare codecs.
 	codec func(io.Reader) streamDecoder
+	// insecureHTTP is WithInsecureAllowHTTP: it also lets Download fetch a
+	// plain-http URL that is not on loopback.
+	insecureHTTP bool
 }
 
 // NewClient returns a Client configured by opts. WithToken is required.
@@ -94,6 +97,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		hc:     s.httpClient, header: h, maxBody: s.maxBody,
 		authorize: func(h http.Header) { h["Authorization"] = auth },
 		call:      s.call, limiter: s.limiter, logger: s.logger, sleep: sleepContext,
+		insecureHTTP: s.insecureHTTP,
 	}}
 	c.initServices()
 	return c, nil

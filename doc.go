@@ -81,6 +81,20 @@
 // and the caller's context as the only deadline. A job that ends errored or
 // failed gives a *JobFailedError matching ErrJobFailed.
 //
+// # Jobs and downloads
+//
+// A Job is a handle on a job Losant runs in the background: Client.Job
+// makes one from an application id and a job log id, and its Name
+// ("applications/<id>/jobLogs/<id>") is what to save for Client.ParseJob
+// in a later run. Job.Wait follows it to the end as Wait does. OutputURL
+// gives a completed export's zip address, and Client.Download and
+// Client.DownloadFile fetch it: without the token or any API header, over
+// https, resuming a cut transfer with Range and If-Range, checking the
+// length, and (DownloadFile) writing the file atomically, never over an
+// existing one unless WithOverwrite. Job.DownloadOutputFile does the wait
+// and the download in one call. Errors and logs never show the URL's
+// query, where a pre-signed URL keeps its signature.
+//
 // # Testing against a local API
 //
 // Package api (github.com/losant-go/losant-go/api) serves a

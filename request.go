@@ -2,7 +2,6 @@ package losant
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -42,11 +41,7 @@ type statusTarget interface {
 // body into out.
 func (c *Client) do(ctx context.Context, r *request, out any, opts []RequestOption) error {
 	op := r.op
-	if err := op.CheckPath(r.path); err != nil {
-		var pe *ops.ParamError
-		if errors.As(err, &pe) {
-			return &InvalidArgumentError{Name: pe.Name, Reason: pe.Reason}
-		}
+	if err := checkPathValues(op, r.path...); err != nil {
 		return err
 	}
 	cs, err := c.applyCall(opts)
