@@ -473,9 +473,9 @@ func TestNewListParams(t *testing.T) {
 		query      string
 		want       string
 	}{
-		{"id", "", 0, 1, "", `sortField: want name, status, resourceType, runQueuedAt, runStartedAt or runCompletedAt, got "id"`},
-		{"resourceId", "", 0, 1, "", `sortField: want name, status, resourceType, runQueuedAt, runStartedAt or runCompletedAt, got "resourceId"`},
-		{"Name", "", 0, 1, "", `sortField: want name, status, resourceType, runQueuedAt, runStartedAt or runCompletedAt, got "Name"`},
+		{"id", "", 0, 1, "", `sortField: want one of name, status, resourceType, runQueuedAt, runStartedAt, runCompletedAt, got "id"`},
+		{"resourceId", "", 0, 1, "", `sortField: want one of name, status, resourceType, runQueuedAt, runStartedAt, runCompletedAt, got "resourceId"`},
+		{"Name", "", 0, 1, "", `sortField: want one of name, status, resourceType, runQueuedAt, runStartedAt, runCompletedAt, got "Name"`},
 		{"", "up", 0, 1, "", `sortDirection: want asc or desc, got "up"`},
 		{"", "Asc", 0, 1, "", `sortDirection: want asc or desc, got "Asc"`},
 		{"", "", -1, 1, "", `page: want 0 or more, got -1`},
