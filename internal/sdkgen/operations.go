@@ -410,7 +410,16 @@ func readResults(o *opModel, op *openapi3.Operation) error {
 	for _, code := range sortedKeys(op.Responses.Map()) {
 		ref := op.Responses.Value(code)
 		if code == "default" || code[0] != '2' {
-			continue // answered as an *APIError
+			// Answered as an *APIError, whose Decode reads a JSON body's
+			// details (a 422's validationErrors, say).
+			if ref.Value != nil {
+				for _, ct := range sortedKeys(ref.Value.Content) {
+					if ct != "application/json" {
+						return fmt.Errorf("response %s: content type %s is not generated (an *APIError decodes application/json)", code, ct)
+					}
+				}
+			}
+			continue
 		}
 		status, err := strconv.Atoi(code)
 		if err != nil {
