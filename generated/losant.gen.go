@@ -21,6 +21,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for ApplicationJobLogOwnerType.
@@ -407,8 +408,11 @@ type ApplicationJobLogProgress struct {
 }
 
 // ApplicationJobLogQuery Losant's advanced query language for job logs. Every key of an object
-// must hold: `$and`, `$or` and `$nor` take up to 100 sub-queries; a
-// field takes a bare value (equality) or an object of operators.
+// must hold: `$and`, `$or` and `$nor` take up to 100 sub-queries,
+// nested at most 16 levels deep; a field takes a bare value (equality)
+// or an object of operators. `status` and `resourceType` take the
+// values their enums list (no `$ci` spelling of them); the three
+// timestamps take dates.
 type ApplicationJobLogQuery struct {
 	And *[]ApplicationJobLogQuery `json:"$and,omitempty"`
 	Nor *[]ApplicationJobLogQuery `json:"$nor,omitempty"`
@@ -427,30 +431,32 @@ type ApplicationJobLogQuery struct {
 	// object of exactly one operator.
 	ResourceID *QueryIDCondition `json:"resourceId,omitempty"`
 
-	// ResourceType A condition on a field: a value it must equal, or an object of
-	// operators, all of which must hold. `$ci` makes this condition's
-	// string comparisons case-insensitive.
-	ResourceType *QueryValueCondition `json:"resourceType,omitempty"`
+	// ResourceType A condition on the resource type: one it must equal, or an object of
+	// operators, all of which must hold. `$eq`, `$ne`, `$in` and `$nin`
+	// take the values the enum lists; the ranges and substrings any
+	// string.
+	ResourceType *QueryResourceTypeCondition `json:"resourceType,omitempty"`
 
-	// RunCompletedAt A condition on a field: a value it must equal, or an object of
-	// operators, all of which must hold. `$ci` makes this condition's
-	// string comparisons case-insensitive.
-	RunCompletedAt *QueryValueCondition `json:"runCompletedAt,omitempty"`
+	// RunCompletedAt A condition on a timestamp: a date it must equal, or an object of
+	// operators, all of which must hold. The substring operators test the
+	// timestamp's text as stored, and `$ci` applies only to them.
+	RunCompletedAt *QueryTimeCondition `json:"runCompletedAt,omitempty"`
 
-	// RunQueuedAt A condition on a field: a value it must equal, or an object of
-	// operators, all of which must hold. `$ci` makes this condition's
-	// string comparisons case-insensitive.
-	RunQueuedAt *QueryValueCondition `json:"runQueuedAt,omitempty"`
+	// RunQueuedAt A condition on a timestamp: a date it must equal, or an object of
+	// operators, all of which must hold. The substring operators test the
+	// timestamp's text as stored, and `$ci` applies only to them.
+	RunQueuedAt *QueryTimeCondition `json:"runQueuedAt,omitempty"`
 
-	// RunStartedAt A condition on a field: a value it must equal, or an object of
-	// operators, all of which must hold. `$ci` makes this condition's
-	// string comparisons case-insensitive.
-	RunStartedAt *QueryValueCondition `json:"runStartedAt,omitempty"`
+	// RunStartedAt A condition on a timestamp: a date it must equal, or an object of
+	// operators, all of which must hold. The substring operators test the
+	// timestamp's text as stored, and `$ci` applies only to them.
+	RunStartedAt *QueryTimeCondition `json:"runStartedAt,omitempty"`
 
-	// Status A condition on a field: a value it must equal, or an object of
-	// operators, all of which must hold. `$ci` makes this condition's
-	// string comparisons case-insensitive.
-	Status *QueryValueCondition `json:"status,omitempty"`
+	// Status A condition on the job status: one it must equal, or an object of
+	// operators, all of which must hold. `$eq`, `$ne`, `$in` and `$nin`
+	// take the values the enum lists; the ranges and substrings any
+	// string.
+	Status *QueryStatusCondition `json:"status,omitempty"`
 }
 
 // ApplicationJobLogSortField A field job logs can be sorted by.
@@ -558,6 +564,48 @@ type QueryInValue1 = float32
 // QueryInValue2 defines model for QueryInValue.2.
 type QueryInValue2 = bool
 
+// QueryResourceType A resource type, or null, in a query.
+type QueryResourceType = string
+
+// QueryResourceTypeCondition A condition on the resource type: one it must equal, or an object of
+// operators, all of which must hold. `$eq`, `$ne`, `$in` and `$nin`
+// take the values the enum lists; the ranges and substrings any
+// string.
+type QueryResourceTypeCondition struct {
+	union json.RawMessage
+}
+
+// QueryResourceTypeCondition1 defines model for QueryResourceTypeCondition.1.
+type QueryResourceTypeCondition1 struct {
+	Ci       *bool   `json:"$ci,omitempty"`
+	Contains *string `json:"$contains,omitempty"`
+	EndsWith *string `json:"$endsWith,omitempty"`
+
+	// Eq A resource type, or null, in a query.
+	Eq *QueryResourceType `json:"$eq,omitempty"`
+
+	// Gt A string, number, boolean or null, in a query.
+	Gt *QueryScalar `json:"$gt,omitempty"`
+
+	// Gte A string, number, boolean or null, in a query.
+	Gte *QueryScalar                `json:"$gte,omitempty"`
+	In  *[]QueryResourceTypeInValue `json:"$in,omitempty"`
+
+	// Lt A string, number, boolean or null, in a query.
+	Lt *QueryScalar `json:"$lt,omitempty"`
+
+	// Lte A string, number, boolean or null, in a query.
+	Lte *QueryScalar `json:"$lte,omitempty"`
+
+	// Ne A resource type, or null, in a query.
+	Ne         *QueryResourceType          `json:"$ne,omitempty"`
+	Nin        *[]QueryResourceTypeInValue `json:"$nin,omitempty"`
+	StartsWith *string                     `json:"$startsWith,omitempty"`
+}
+
+// QueryResourceTypeInValue A resource type, in a query's $in or $nin.
+type QueryResourceTypeInValue = string
+
 // QueryScalar A string, number, boolean or null, in a query.
 type QueryScalar struct {
 	union json.RawMessage
@@ -571,6 +619,111 @@ type QueryScalar1 = float32
 
 // QueryScalar2 defines model for QueryScalar.2.
 type QueryScalar2 = bool
+
+// QueryStatus A job status, or null, in a query.
+type QueryStatus = string
+
+// QueryStatusCondition A condition on the job status: one it must equal, or an object of
+// operators, all of which must hold. `$eq`, `$ne`, `$in` and `$nin`
+// take the values the enum lists; the ranges and substrings any
+// string.
+type QueryStatusCondition struct {
+	union json.RawMessage
+}
+
+// QueryStatusCondition1 defines model for QueryStatusCondition.1.
+type QueryStatusCondition1 struct {
+	Ci       *bool   `json:"$ci,omitempty"`
+	Contains *string `json:"$contains,omitempty"`
+	EndsWith *string `json:"$endsWith,omitempty"`
+
+	// Eq A job status, or null, in a query.
+	Eq *QueryStatus `json:"$eq,omitempty"`
+
+	// Gt A string, number, boolean or null, in a query.
+	Gt *QueryScalar `json:"$gt,omitempty"`
+
+	// Gte A string, number, boolean or null, in a query.
+	Gte *QueryScalar          `json:"$gte,omitempty"`
+	In  *[]QueryStatusInValue `json:"$in,omitempty"`
+
+	// Lt A string, number, boolean or null, in a query.
+	Lt *QueryScalar `json:"$lt,omitempty"`
+
+	// Lte A string, number, boolean or null, in a query.
+	Lte *QueryScalar `json:"$lte,omitempty"`
+
+	// Ne A job status, or null, in a query.
+	Ne         *QueryStatus          `json:"$ne,omitempty"`
+	Nin        *[]QueryStatusInValue `json:"$nin,omitempty"`
+	StartsWith *string               `json:"$startsWith,omitempty"`
+}
+
+// QueryStatusInValue A job status, in a query's $in or $nin.
+type QueryStatusInValue = string
+
+// QueryTime a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+type QueryTime struct {
+	union json.RawMessage
+}
+
+// QueryTime0 defines model for QueryTime.0.
+type QueryTime0 = time.Time
+
+// QueryTime1 defines model for QueryTime.1.
+type QueryTime1 = openapi_types.Date
+
+// QueryTime2 defines model for QueryTime.2.
+type QueryTime2 = float32
+
+// QueryTimeCondition A condition on a timestamp: a date it must equal, or an object of
+// operators, all of which must hold. The substring operators test the
+// timestamp's text as stored, and `$ci` applies only to them.
+type QueryTimeCondition struct {
+	union json.RawMessage
+}
+
+// QueryTimeCondition1 defines model for QueryTimeCondition.1.
+type QueryTimeCondition1 struct {
+	Ci       *bool   `json:"$ci,omitempty"`
+	Contains *string `json:"$contains,omitempty"`
+	EndsWith *string `json:"$endsWith,omitempty"`
+
+	// Eq a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+	Eq *QueryTime `json:"$eq,omitempty"`
+
+	// Gt a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+	Gt *QueryTime `json:"$gt,omitempty"`
+
+	// Gte a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+	Gte *QueryTime          `json:"$gte,omitempty"`
+	In  *[]QueryTimeInValue `json:"$in,omitempty"`
+
+	// Lt a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+	Lt *QueryTime `json:"$lt,omitempty"`
+
+	// Lte a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+	Lte *QueryTime `json:"$lte,omitempty"`
+
+	// Ne a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+	Ne         *QueryTime          `json:"$ne,omitempty"`
+	Nin        *[]QueryTimeInValue `json:"$nin,omitempty"`
+	StartsWith *string             `json:"$startsWith,omitempty"`
+}
+
+// QueryTimeInValue a date, not null: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+type QueryTimeInValue struct {
+	union json.RawMessage
+}
+
+// QueryTimeInValue0 defines model for QueryTimeInValue.0.
+type QueryTimeInValue0 = time.Time
+
+// QueryTimeInValue1 defines model for QueryTimeInValue.1.
+type QueryTimeInValue1 = openapi_types.Date
+
+// QueryTimeInValue2 defines model for QueryTimeInValue.2.
+type QueryTimeInValue2 = float32
 
 // QueryValueCondition A condition on a field: a value it must equal, or an object of
 // operators, all of which must hold. `$ci` makes this condition's
@@ -863,6 +1016,68 @@ func (t *QueryInValue) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsQueryResourceType returns the union data inside the QueryResourceTypeCondition as a QueryResourceType
+func (t QueryResourceTypeCondition) AsQueryResourceType() (QueryResourceType, error) {
+	var body QueryResourceType
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryResourceType overwrites any union data inside the QueryResourceTypeCondition as the provided QueryResourceType
+func (t *QueryResourceTypeCondition) FromQueryResourceType(v QueryResourceType) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryResourceType performs a merge with any union data inside the QueryResourceTypeCondition, using the provided QueryResourceType
+func (t *QueryResourceTypeCondition) MergeQueryResourceType(v QueryResourceType) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryResourceTypeCondition1 returns the union data inside the QueryResourceTypeCondition as a QueryResourceTypeCondition1
+func (t QueryResourceTypeCondition) AsQueryResourceTypeCondition1() (QueryResourceTypeCondition1, error) {
+	var body QueryResourceTypeCondition1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryResourceTypeCondition1 overwrites any union data inside the QueryResourceTypeCondition as the provided QueryResourceTypeCondition1
+func (t *QueryResourceTypeCondition) FromQueryResourceTypeCondition1(v QueryResourceTypeCondition1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryResourceTypeCondition1 performs a merge with any union data inside the QueryResourceTypeCondition, using the provided QueryResourceTypeCondition1
+func (t *QueryResourceTypeCondition) MergeQueryResourceTypeCondition1(v QueryResourceTypeCondition1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryResourceTypeCondition) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryResourceTypeCondition) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsQueryScalar0 returns the union data inside the QueryScalar as a QueryScalar0
 func (t QueryScalar) AsQueryScalar0() (QueryScalar0, error) {
 	var body QueryScalar0
@@ -947,6 +1162,306 @@ func (t QueryScalar) MarshalJSON() ([]byte, error) {
 }
 
 func (t *QueryScalar) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsQueryStatus returns the union data inside the QueryStatusCondition as a QueryStatus
+func (t QueryStatusCondition) AsQueryStatus() (QueryStatus, error) {
+	var body QueryStatus
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryStatus overwrites any union data inside the QueryStatusCondition as the provided QueryStatus
+func (t *QueryStatusCondition) FromQueryStatus(v QueryStatus) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryStatus performs a merge with any union data inside the QueryStatusCondition, using the provided QueryStatus
+func (t *QueryStatusCondition) MergeQueryStatus(v QueryStatus) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryStatusCondition1 returns the union data inside the QueryStatusCondition as a QueryStatusCondition1
+func (t QueryStatusCondition) AsQueryStatusCondition1() (QueryStatusCondition1, error) {
+	var body QueryStatusCondition1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryStatusCondition1 overwrites any union data inside the QueryStatusCondition as the provided QueryStatusCondition1
+func (t *QueryStatusCondition) FromQueryStatusCondition1(v QueryStatusCondition1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryStatusCondition1 performs a merge with any union data inside the QueryStatusCondition, using the provided QueryStatusCondition1
+func (t *QueryStatusCondition) MergeQueryStatusCondition1(v QueryStatusCondition1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryStatusCondition) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryStatusCondition) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsQueryTime0 returns the union data inside the QueryTime as a QueryTime0
+func (t QueryTime) AsQueryTime0() (QueryTime0, error) {
+	var body QueryTime0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTime0 overwrites any union data inside the QueryTime as the provided QueryTime0
+func (t *QueryTime) FromQueryTime0(v QueryTime0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTime0 performs a merge with any union data inside the QueryTime, using the provided QueryTime0
+func (t *QueryTime) MergeQueryTime0(v QueryTime0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryTime1 returns the union data inside the QueryTime as a QueryTime1
+func (t QueryTime) AsQueryTime1() (QueryTime1, error) {
+	var body QueryTime1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTime1 overwrites any union data inside the QueryTime as the provided QueryTime1
+func (t *QueryTime) FromQueryTime1(v QueryTime1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTime1 performs a merge with any union data inside the QueryTime, using the provided QueryTime1
+func (t *QueryTime) MergeQueryTime1(v QueryTime1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryTime2 returns the union data inside the QueryTime as a QueryTime2
+func (t QueryTime) AsQueryTime2() (QueryTime2, error) {
+	var body QueryTime2
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTime2 overwrites any union data inside the QueryTime as the provided QueryTime2
+func (t *QueryTime) FromQueryTime2(v QueryTime2) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTime2 performs a merge with any union data inside the QueryTime, using the provided QueryTime2
+func (t *QueryTime) MergeQueryTime2(v QueryTime2) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryTime) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryTime) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsQueryTime returns the union data inside the QueryTimeCondition as a QueryTime
+func (t QueryTimeCondition) AsQueryTime() (QueryTime, error) {
+	var body QueryTime
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTime overwrites any union data inside the QueryTimeCondition as the provided QueryTime
+func (t *QueryTimeCondition) FromQueryTime(v QueryTime) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTime performs a merge with any union data inside the QueryTimeCondition, using the provided QueryTime
+func (t *QueryTimeCondition) MergeQueryTime(v QueryTime) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryTimeCondition1 returns the union data inside the QueryTimeCondition as a QueryTimeCondition1
+func (t QueryTimeCondition) AsQueryTimeCondition1() (QueryTimeCondition1, error) {
+	var body QueryTimeCondition1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTimeCondition1 overwrites any union data inside the QueryTimeCondition as the provided QueryTimeCondition1
+func (t *QueryTimeCondition) FromQueryTimeCondition1(v QueryTimeCondition1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTimeCondition1 performs a merge with any union data inside the QueryTimeCondition, using the provided QueryTimeCondition1
+func (t *QueryTimeCondition) MergeQueryTimeCondition1(v QueryTimeCondition1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryTimeCondition) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryTimeCondition) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsQueryTimeInValue0 returns the union data inside the QueryTimeInValue as a QueryTimeInValue0
+func (t QueryTimeInValue) AsQueryTimeInValue0() (QueryTimeInValue0, error) {
+	var body QueryTimeInValue0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTimeInValue0 overwrites any union data inside the QueryTimeInValue as the provided QueryTimeInValue0
+func (t *QueryTimeInValue) FromQueryTimeInValue0(v QueryTimeInValue0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTimeInValue0 performs a merge with any union data inside the QueryTimeInValue, using the provided QueryTimeInValue0
+func (t *QueryTimeInValue) MergeQueryTimeInValue0(v QueryTimeInValue0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryTimeInValue1 returns the union data inside the QueryTimeInValue as a QueryTimeInValue1
+func (t QueryTimeInValue) AsQueryTimeInValue1() (QueryTimeInValue1, error) {
+	var body QueryTimeInValue1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTimeInValue1 overwrites any union data inside the QueryTimeInValue as the provided QueryTimeInValue1
+func (t *QueryTimeInValue) FromQueryTimeInValue1(v QueryTimeInValue1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTimeInValue1 performs a merge with any union data inside the QueryTimeInValue, using the provided QueryTimeInValue1
+func (t *QueryTimeInValue) MergeQueryTimeInValue1(v QueryTimeInValue1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryTimeInValue2 returns the union data inside the QueryTimeInValue as a QueryTimeInValue2
+func (t QueryTimeInValue) AsQueryTimeInValue2() (QueryTimeInValue2, error) {
+	var body QueryTimeInValue2
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTimeInValue2 overwrites any union data inside the QueryTimeInValue as the provided QueryTimeInValue2
+func (t *QueryTimeInValue) FromQueryTimeInValue2(v QueryTimeInValue2) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTimeInValue2 performs a merge with any union data inside the QueryTimeInValue, using the provided QueryTimeInValue2
+func (t *QueryTimeInValue) MergeQueryTimeInValue2(v QueryTimeInValue2) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryTimeInValue) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryTimeInValue) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -1771,84 +2286,93 @@ func (sh *strictHandler) GetApplicationJobLog(w http.ResponseWriter, r *http.Req
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hzrchs3svCroGZdJXtrRFKX+ML8+RRLzirljRNLdqo+U3sEzjRJWDPAGMBIYlR891NoYO6gOOSRc+ps",
-	"bf6ExuDS3eh7N/QQRCLNBAeuVTB+COCeplkC+PskyxIWUc0E/0VM34v5W2G+aYjNV5WnKZXLYByckBnj",
-	"TC0gJjHVlFAZLdgtkDumF4RpRUSus1wHYXBLkxzMYlptfR4H4+CHVz9A9Prl61cUDo6Povj1URwd0zev",
-	"gjBg5fdXL6PW95fmOzd7G9BTyhIVjL8EIlP/zyEyiEQaXIUB8DgYH7w6fvPy4PjojfkvDJSmUtvRHw5f",
-	"j/C/VRh8FdOze4jyJnDdw98EOPd8A3ycpmCIZIlySjUNwsBRZPwQxOKOJ4LGn6SFfaF1psbD4YwloAY1",
-	"LIaOrMPD0eEP+6OX+wejQaRuB/M/DX53kmkNPBgfHB4d//Dy1es3qzAQdxzkJvripMtlZoCsXUsQBpkU",
-	"cwkKeSGqrv5gNELa6VwF4yAWHIIw0ELTBL+twkDCtxyUhvin5WOnG0LUpjoYcgUSPyiRywg2gV/M82Ig",
-	"c17y7IkOxkFFu8vR8Xj0anx8ODg4PPr/du7vOeT+iaPxaDQYjUZu4oXhnLUzD4qZJZEq6q1WYVeuzvlv",
-	"NVJXgnW5ABKLKE+Ba5xOMjqHPUUcW3wnidqVqdfxy2GHPR6/su92Dayi88pcxAJoDBLh/QhaLk9mGiQK",
-	"JahIsgxBGgf/EHckEXxOtCB3lGkyhZmQQKRZw/h8TIDpBUhCCc/TKUgiZkRBJHisiJCE8gn/x+Xlb/sx",
-	"1TCYGCyLCxwHRyMDYbSAlJqTtaWJ0pLxuYUyo5KmoB2gNDJQqS6UH0HnkpOCuMRNJAzHMsEVoLYMxsG3",
-	"HOSyusX/KvasAxLDjOaJDsYzmigIC8CmQiRAebAKg/v9udifsXtzx1rm4EYK1nB7rsI2a7YBPz8lVCkR",
-	"MaohtkZDL4A02aIi2GOMbbbLqF5UuDXPtvqGyQrkCuFnEmbBOPjbsDKIQ/tVDT9Mv0Kkz634QjqFOIZ4",
-	"7RUUE8q76HUJ5bbeW7DQbnsJZ8Weq1Kqe1L/q5gSKKxgH/q/9tPfnvokdE8Yv+nB92ZaH3rb7Z6Q2O9x",
-	"QwOoUJTrWKTUHNyG9xTHiYpEBkZROAtInksqIVkSDhBD/KJB87oz49CxuqvCp3HoBo1SkKbt5f0q9DuR",
-	"89gqcK6B65ZpGX5Vgtf8RPMzBaXoHGW+mkjuqCJcaDLDDUtqlkes+vLAmZRCWribhMQPhM3qmqJ17CoM",
-	"fqLxR0vhXbFqqBCS5kqTlOpoQTKqNUhOJsG/vpzsv6P7s8kkvno4PF49mwQVyp9pwmKrx54Q6ZQmMyFT",
-	"1DIWvVUYvBNyyuIY+M43GEWgFNHiBjiJBVhiLugtEMoJjSLIjJpA5q0wrI59QgSNFrJwJDS6UQRuQS6d",
-	"2JhvIgNp79yChaL3lBxsVGAi5v9bnOw/fhUGl0L8k/Kl42q1K6qXQpCU8mXBPyokWQJUAVGJuCMmLqmQ",
-	"/Ug1vGcp02f3Eeqnp77piCYJSMIUkVQbJZ4yjbaw7aPtl06a71A3e1hz5/DkT5zmeiEk+xN25o1zfmsk",
-	"GdmtkJGKQo0TvosYMEVSphTj87CS/pDAfWYMq3E0c37DzbUhwnCfQaQhtkfsjLPRcDQhCuQtSAK4WYn0",
-	"BY46JP7HOJ/wJRHoSIObUmzpT0d0besFziYz43QTQ6kESF2kfxFTYhaGdWz/EzltFzkhuBlIzawD0XHv",
-	"+3l0YQAFZz62oHPrJbexrQ4r00RbHXaOqzxJof4Hl3533wWWQ9qsfWmd8j1FzPeQqDxaEKpIjZEGlWAW",
-	"3l4907QV4h/ssnoSqT8GtZRSG40/FlSTG8Zj6/o6n13ccVWEHQYL4HkajL+0GNxlhoScU87+tKNXHpTr",
-	"0rQV0nUeb+Ww+iPfyWg9SgIaaSFJuQaJIHNeJ4JDm2bs0pmcWSLuAqM9b1lk3DC1VBpSLy3qabRtcKjr",
-	"mX53WESNd0LeKCL4+nuMqVpMBZUx/tZU0ynmsuDWmKcaXlxomApxU459hIhl4Ee0lerrAg28oG6Zr0Yx",
-	"MtZ8lifJ0phQLrQB3BhXapRjTDXsa5ZC4D+z0riPHmicuG84davda2r60e2Vndd/70KxbykgF3aZMcya",
-	"6aTtMVfm1R0okKcCX86zdEvaaC1LrIDHEFtfwPo3M8oSi2XTApX+ik9p4vo9Rdwkr5Jcr3KL1WaGZ+mq",
-	"D6rnhenxiFGdQai6MRpAkFh0cTQO8pRGN59k0t3q08f31oOOyV2dL4DHqsEUuWRBGKT0/j3wuV4Yv+Lw",
-	"2EOQopbSPugkjo2CBOP+JmsOYxpSXFqeirttPtelUzrAuAEqJV0icNyTxzqz6gjdZZYCkZTPISSMk5Ql",
-	"CSvSsYpxp6sgE9GiKTEit4rIHWiTuebEGUtgLeHdqWaOuTyWZkLqnag+pxru6HIHY/sX2uc9RTSVc9Ae",
-	"G7XZNFMJXG8HrU3ceaXTWgWCM0LjDf1y8eFXouFeD9ZoPekRRNSy3495NKRZQjW8NfHXvef8SzeBRHYG",
-	"xi81R2AXnfOhKjCuVzqZFHEe+TTqzj59JNKUaU/eMQwiCdTVjntQzTgGl8YxUKdMgvGSlt5dLQtsmtQo",
-	"snqEWNWlWHkJ1FVrfcW6ob+aOePTArCP79HrBKA/5TxO4DNIxWxg3lXOxk/agLE1lT1pzcXbheF4Vduq",
-	"lvaWkIrb3ptJyITTlT5vVAvZeyt1w7IM4lOq4Zy/y3UuYfuVl0J8SLY9EZmqnkzsv9aliczR2y38VWCm",
-	"+ERryaa5BtVz+W2ZX0afCpeVzLqVe/e5uZPP9pZ9Bj1A66Wo6pXvplgWX0gkcq5BljLq1GLLP6r3prTk",
-	"m2MTygxDExILDkQJMqOypwKvnOXmvu8kwD4q7Np4AWSUS2PqiNKQeY2RS+w8Diyz7tXdQiQl3k9D998L",
-	"q0rjmJlhmvxWI6ir+jZhe481pj1FaHxLeQSxtbwkoXye0zmg4XJ5azUgZ5ixv4ElBrqcWGgmHEsoC5HE",
-	"Y3L9jPL4OiTXz4S8JpTH5PoZNz81vQGSZ8ahOhiNiMqn++YsBupHQid8xiCJcZIilEypBIKdEOQ5fMtp",
-	"wvTyha28u0MNBLZgIKSyJfgm+xg4dhccS8wVGoNzuwN2ybSlx+D2F5zyVxyyOfuGO52fvhXcMlg90Nq4",
-	"7rO5zcbS/pkM38HtjMYuAHQyDLttUk8Z7LZDIy2wwxb9on/v4nrkXygBTwqA/O6q7U1F5JwfFd/sG6Nn",
-	"q+g+7XQhpH5nZLxRl29Qr1M9IFYpFPqHRJSTqVH1hlZkuqzHK8iHJSFa7BG2zmlQvMMHvjBnXeLEl8WR",
-	"ULqbTI3JtU0TOWVY5d2viVFyWlKuGHD944RflybPKFCXJnHrrPvn1oBMGafJgLxNzFJla9i2ajrhqDdt",
-	"iTFhmIM0MLk2JUcuCxO2HpT2OqyZXJfLx1/O8+xFlrbD0aHPBw7GCZ8mkNoCKLlbmDi78Hn4vCDeniKY",
-	"4u96BlZTdYCpJY3W5oPWuPIPO4VkakO9KhJJAlHhQ3iESu1ct0IPKhgflFHMlycte3lrWr3LUb4uyasw",
-	"yPByRmGQgfwNf6MdKrIBRo0JqW0UZKlJVRTYUac6WnKMHtdbR4rVE4a8Odf+rkGsr5cKyQijMA4dU9jI",
-	"WXMLGdcwt95mabZ3s98+pz1r8nntsJK2vo+PJF6s30dtpHzy2znJeQxSaSFiwurJl0oeWrf1UBUH8NrM",
-	"GUEYnFy8DcLg9Az/11UitRRh2WjYkbOLxkmrBks8rHHE3/a9RNv6o0saME5okviu8vEkufLRaI0WrKkJ",
-	"1LOKSGx6Q7NWXEFTOezclNUzs455pDsT4NxJweeh02EZSGVYXBAJNPbHPd68o2GqIu2IOFYVzgI649BX",
-	"BmNNYswR/KzZp9B0P5hragjG1mz9JGIUk1Kou2lvYkOfIpo4Pw3J4TFZwD2NIWIpTUi0oJJGJkwd9G1X",
-	"df1jwbjbP+YjnHNrH4Hu/BRLWHmSYO6SWhY18JgxrLK5vsVtjl7ntHXcbA9gUfHRKD7KDYTopY3dP547",
-	"eF8Qpq1bgvFbWLRNV9Eb3NNIJ0tiovcikrNOiuDwYYYmrUdQEKzCDSFvSu/rowdhkKLXUx9pxY7wrWdI",
-	"gtHZXG83G7aZbjtOS9OxJYttCiyTrUBPtgOdbzf7O2LadeeuHhcC/rl4htEWAHtiWD4MkMQlVusSuqfI",
-	"M8bNR4PWoMHTbcgfOvmpbsr2cWgvIppQuRnYsAB1nVKpgGyrl6cHuhWHblQ1pZpxeSGfeqlyQxNeJodC",
-	"Y84x/7Zg0YKUuaoBuX4WsWuSYs4JfbjyxD014RZXYriWSqYENwGogn3GFXDFNLuFrdWVu6mNKquljiLm",
-	"z+M/iwTXlNnHIynjZdnCIx/PgMfqD2Y+95jbT/+V6PTWgY0VsO2SlobYrFmcGD+dIqwBk2wPP99+xXdE",
-	"GYun/VhiC/150Y4KqmRPFRc0dJSQmsTFikaTURVHXPlAUhDlkukletNWVKZAJciT3OK0xqsy4U295zck",
-	"yvi9VJHrE9fyix7pmPyE25FJPhodRTgXf8L1YMLPaLSo9awnTGlVa+7FvnZl1JTrZje6lmk14df3+/Zt",
-	"x76dc03gXhuVIviPhLrlHCBWhGqSAFXaOklYh0it0sFLR3WAIFYWcaF1ZntxGZ+Jok2YRsjfjacl+3NB",
-	"UspQg4A04UsuE7eDGg+Hc6YX+RRfqpYLql9Bp9vXePxZrfDuqP3x7OISSa5NhFEdzYw/nRoOHmNsUaR+",
-	"vorphCdibue7TW4AMmXjJaxByBxzKtQ+42t32T+PqaYT7t7XGgtQmwD3mZBaYVrNtnaokExpdDNjSaJe",
-	"DCZ8wi+NNSgeahJm79W1HxcdFDOiZa4XCFSJ1YAYKvwsSCpiSFQ44dr+O8JMXYgbJSKiCZLENmHvKSJF",
-	"rtFSM63KB0RVHdAAO8E6kn0uES0gurH5B2Pc5sANG0JMZlKkxhbGkt0CN8Ek04jRteGGwa0tQl8XKNUE",
-	"wn2yhrBE3d7wFFSZa5wY8xcjXzuyQHoL0nZYkOt/WVlxuzlpKape1ycoCvufCzBsd7/l6IRFwBXU2PSf",
-	"55cdphQZcHsDAyHnQ7dIDc3cWrjY5r3nnocY6kUQBrdFWT44GByNBiPspsmA04wF4+BoMBoc2cBugfpl",
-	"WNtHDR8aKabV8GuVFpyDXveyTaE0Z3ReiHSdPfdUlZlAAWilJ8IJL/PfuI/NkT83vgKZStQd5tbjF2H1",
-	"9q96xIr7Cm7ZEkEwYlCbUzvTJULc81YbYZ+KyJP1rLFRbCa0L80MDqyMoDqRoPQ+zVidml/F1AA3/Juh",
-	"nL0EWeUy56A96dfmU9ovnXKurSkKa2IwrQwqT7RytQPfK8Iqs9T39cMjpY6VcfRajwULQ7cDXJVZ7Qtb",
-	"K3HWBecP9IkLXizAwGyPYdXQleqdYhmtgw7zkd6XlyOMtllqLPrIl1Jbm6BDn6cChWQgyySrFwaX+fSC",
-	"gR5QSu8tIAejUR2uAz9c/Z/XdBOXZ2hkgkZlzgD9pVtXqZddrlarndnO1Xk9r3CKst6MJbbrgpe93Ubk",
-	"wkKTl712trw/4f4zXJRlFYPvJop/lg6io+7fmwVpP36VRA8bL2B7zKflC/XNW7unvRsnlo+4jcfbeGZ7",
-	"OBr1eIS142Uq70X2MBpGdR5byHwHlhgMa89occnB5iXtF3HHo6PNixpPSY9Hx5tX+N4vm7WHbzavbT+l",
-	"RBo6HbAZveYLu3qIgdalHlx8uTIMUf1lj/dMaXxR67+VMNB0jn8Oxls5KKKpFPRCxG67UoJA4vMJT2UE",
-	"pzSCCYybkmRw0nig0RoZTA1RUfe0vxhP3A1/qPf+dodamzQ+1Xb55B67uJ+tVThUzO4IweDv/mHjIlyt",
-	"OtZ/k3po1ANXZoNe7tzwAV98rTa6dTWlWnb8ztEPPz8d17qtrU0ISfGsacKLhriwKJVg5Rt9M/vc66/1",
-	"wrZwwoJtb+HfQanX/6ZWo03Rd24xefjIX99aNRoxtt7ovP5ncHZ2IPwveH1P2P8NjMz/HcvyM7QNS3kN",
-	"j1qVrlH5Gf5jU/wm5WksymbFY58Or676MACmhnxhbdm0uxDY3WVbBZq6nmaspupRzzlW6WZFjbkSM0wm",
-	"PJpWG9Qagzzs1g3lLmtBhusYrm0Zuv6v6bI0iGZ3m5Bg9nHe+uOUoeJ/BwAA//8=",
+	"7Hxrc9s4svZfQXFT5WSLluTL5KL58npiZ9db2UnGdjJVb5Q9gsiWhJgEGAC0rUnpv59CAyRBirIoHXsu",
+	"qc2XyCQu3Y3G0xc08S2IRJoJDlyrYPgtgDuaZgng75MsS1hENRP8X2LyVsxeC/NOQ2zeqjxNqVwEw+CE",
+	"TBlnag4xiammhMpozm6A3DI9J0wrInKd5ToIgxua5GA602ro8zgYBj+8+AGil89fvqBwcHwUxS+P4uiY",
+	"vnoRhAEr3794HjXePzfvuRnbkJ5Slqhg+CkQmfp/jpFeJNLgcxgAj4PhwYvjV88Pjo9emX9hoDSV2j79",
+	"4fDlAP8tw+CLmJzdQZTXiVud/FWAbc830MdpCkZIViinVNMgDJxEht+CWNzyRND4g7S0z7XO1LDfn7IE",
+	"VM/jou/E2j8cHP6wP3i+fzDoReqmN/vN8HcrmdbAg+HB4dHxD89fvHy1DANxy0Fuki82ulpkhkhvWYIw",
+	"yKSYSVCoC1G19AeDAcpO5yoYBrHgEISBFpom+G4ZBhK+5qA0xD8t7pvdCMJr6mjIFUh8oUQuI9hEftGu",
+	"lQOZ81JnT3QwDCrZXQ2Oh4MXw+PD3sHh0f+3bX/JIW9vOBgOBr3BYOAaXhrNWdvyoGhZCqmS3nIZru6r",
+	"c/7eE3W1sa7mQGIR5Slwjc1JRmewp4hTi0faUbsq9Tp9OVxRj/uX7NGWgVVyXpqFmAONQSK9F6Dl4mSq",
+	"QeKmBBVJliFJw+Cf4pYkgs+IFuSWMk0mMBUSiDR9GJ8NCTA9B0ko4Xk6AUnElCiIBI8VEZJQPuL/vLp6",
+	"vx9TDb2R4bJYwGFwNDAURnNIqZlZW5koLRmfWSozKmkK2hFKI0OVWqXyAnQuOSmES1xDwvBZJrgCRMtg",
+	"GHzNQS6qVfyfYkyfkBimNE90MJzSREFYEDYRIgHKg2UY3O3PxP6U3Zk11jIH96RQDTfmMmyqZpPw81NC",
+	"lRIRoxpiazT0HEhdLSqB3afYZriM6nnFW31uizdMViRXDD+RMA2Gwd/6lUHs27eq/27yBSJ9brcvpBOI",
+	"Y4jXLkHRoFyLTotQDtu6CpbabRfhrBhzWe7qjtL/IiYECivYRf4v2+VvZ30QuSeMX3fQe9Osi7ztcA8o",
+	"7Lc4oCFUKMp1LFJqJm7Se4rPiYpEBgYonAUkTyWVkCwIB4ghflaTue/MOHYsdlX81CbdgCiFaJpe3s9C",
+	"vxE5jy2Acw1cN0xL/4sS3PMTzc8UlKIz3PNVQ3JLFeFCkykOWEqznGLZVQfOpBTS0l0XJL4gbOojRWPa",
+	"ZRj8ROMLK+FduapBCElzpUlKdTQnGdUaJCej4D+fTvbf0P3paBR//nZ4vHwyCiqWP9KExRbHHpDplCZT",
+	"IVNEGcveMgzeCDlhcQx85xWMIlCKaHENnMQCrDDn9AYI5YRGEWQGJlB5Kw6raR+QQYNClo6ERteKwA3I",
+	"hds25p3IQNo1t2Th1ntIDTYQmIjZH6XJ7dMvw+BKiH9TvnBarXZl9UoIklK+KPRHhSRLgCogKhG3xMQl",
+	"FbMXVMNbljJ9dhchPj30Skc0SUASpoik2oB4yjTawqaPtl86aW2TutZ9z53DmT9wmuu5kOw32Fk3zvmN",
+	"2cmobsUeqSRUm+FRtgFTJGVKMT4Lq90fErjLjGE1jmbOr7lZNmQY7jKINMR2ip15NghHE6JA3oAkgIOV",
+	"TF/iU8fE/5nnE74gAh1pcE2KIdvTEau29RJbk6lxuomRVALE39L/EhNiOoY+t/+NnLaLnJDcDKRm1oFY",
+	"ce+7eXRhAIVm3tdhZdVLbWNbTVamibaa7Bx7tSSFuk9c+t1dO1gNaar2lXXK9xQx70Oi8mhOqCKeIvWq",
+	"jVl4e36maSvG39lufhKpOwdeSqnJxq9zqsk147F1fZ3PLm65KsIOwwXwPA2GnxoK7jJDQs4oZ7/Zp59b",
+	"WPZ301ZM+zreyGF1Z34lo3WvCGikhSRlHxSCzLkvBMc2zdiVMznTRNwGBj1vWGTcMLVQGtJWWfhptG14",
+	"8HGm2xoWUeOtkNeKCL5+HWOq5hNBZYy/NdV0grksuDHmyeOLCw0TIa7LZxcQsQzaGW2k+laJBl5It8xX",
+	"4zYy1nyaJ8nCmFAutCHcGFdqwDGmGvY1SyFon7NC3HsnNE7cV2y61egeTN87vLLtuo9dAPuWG+TSdjOG",
+	"WTOdND3myry6CQXqVNCW8yzdkiZbi5Ir4DHE1hew/s2UssRyWbdApb/SBprYf08R16gVJNdDbtHbtGjp",
+	"uuzC6nlhelq2ka8gVF0bBBAkFqs8Ggd5QqPrDzJZHerDxVvrQcfk1tcL4LGqKUUuWRAGKb17C3ym58av",
+	"ODxuEUhxltKc6CSODUCCcX+TNZMxDSl2LWfF0TbP69IpK8S4B1RKukDieEse68zCEbrLLAUiKZ9BSBgn",
+	"KUsSVqRjFeMOqyAT0by+Y0RugchNaJO5ZsYpS2Ct4N2spo1ZPJZmQuqdpD6jGm7pYgdj+zva5z1FNJUz",
+	"0C02arNpphK43o5am7hr3Z3WKhBsERpv6F+X734mGu50bw3qyZaNiCj7eMqjIc0SquG1ib/uWua/cg1I",
+	"ZFtg/OI5ArtgzrvqgHE96GRSxHnUhqg7+/SRSFOmW/KOYRBJoO7suIPUjGNwZRwDdcokGC9p0TqqVYFN",
+	"jWqHrC2bWPm7WLUKaBXWum7rGn7Vc8anBWEXb9HrBKA/5TxO4CNIxWxgvgrOxk/awLE1lR1lzcXrudF4",
+	"5Q3lpb0lpOKm82ASMuGwss0b1UJ2HkpdsyyD+JRqOOdvcp1L2L7nlRDvkm1nRKXyk4nd+7o0kZl6u44/",
+	"C8wUn2gt2STXoDp2vynzy+hTYbdSWbdy7z7WR2qzvWWdQQfSOgGVf/Jd35bFGxKJnGuQ5R51sNjwj/za",
+	"lMb+5liEMsXQhMSCA1GCTKnsCOCVs1wf940E2EfA9p4XREa5NKaOKA1ZqzFyiZ37iWXWvbqdi6Tk+2Hk",
+	"/kthVWkcM/OYJu89gbpT3zptb/GMaU8RGt9QHkFsLS9JKJ/ldAZouFzeWvXIGWbsr2GBgS4nlpoRxyOU",
+	"uUjiIRk/oTweh2T8RMgxoTwm4yfc/NT0GkieGYfqYDAgKp/sm7kYqHDEuY2VqSapUJocPCcJ3ECiSAyQ",
+	"/UgomTJIYhxDEUomVALBQgnyFL7mNGF68WzE8WTeEWUotAcKQqoeGdsldxT50bCjTM9hxHFINBZMEuMJ",
+	"KZIwpclTLsj4ScTGRGWQJIzPnFKkz360PsZcAoy4cTWUpmmm7KAmYlO2PqCu20ZIu+9qu9JLtFTndgQs",
+	"4WlubSP432GW32OSzalBHOn89LXgVvv9KHBjv49m4Wtdu6dZ2iZupls29r/wOtRHWsmCbBzriqUrY/hZ",
+	"jZ0GqCUuth+hW3oC+9qUhNfbz00UMNWSpCC/uHqAOlQ690zF1/vGLFfn/PZ8fT+ld/sxZOjtPW/D1Ush",
+	"9RsDP7WKgppQV849HF4VyEkiysnEGCkjQzJZ+JEWKmkpoYbuhI15aiuxoh1tAdq6lE9b/klC6SgzNSRj",
+	"m+ByoFmdGIyJwV8tKVcMuP5xxMelsTbQ7xI8rp91XF0fkCnjNOmR14npquzpuz3vLfGXC424CzExNLkC",
+	"KycuSxMWTZSeRug5C+4UAn85n7mTWJqu0op83nEw4cMkgdQe3ZLbOUvQDmFHPiuEt6cIHk6s+jQWxlaI",
+	"8dJdazNZa4KQbzsFk2rDSVskkgSiwvtp2Wxq5xM39P2C4UEZf3160AO71tO4zgdpbfWdn8Mgw8UZhEEG",
+	"8j3+RiNV5DEMvgmpbfxmpUlVFNinDjoa+xh9xddOFMsHDNZzrtvrHbEyoAQksxmFcUWZwhJUz6FlXMPM",
+	"+smlTd/NuLeFG1ldz73JStm2vbwnZWQ9Vmpj/JP35yTnMUilhYgJ89NG1X5orNa36lgDl83MEYTByeXr",
+	"IAxOz/C/VRDxkptlieTKPruszbSsqcS3NSHE666LaIuWdCkDxglNkralvD+9r9pktAYFPZhAnFVEYrke",
+	"mrViCergsHM5WcczAcyA3ZrQ7FYKPgsdhmUglVFxQSTQuD1ia82YGqUqEqbIY3U2W1BHhCSVwViT0nMC",
+	"P6tXWNTdEubKMYKhNVs/iRi3SbmpVxP2xAZtRZxzfhqSw2MyhzsaQ8RSmpBoTiWNTIDd61po6yrfguFq",
+	"5Vub4JzPew9156d4+JYnCWZdqVVRQ495hueDzhPbZupWZ66ip3IaWwiLipcG+Cg3FKKXNnR/PHX0PiNM",
+	"W7cEQ8uwKPiu4kq4o5FOFkRwKGNM66QIDu+maNI6RAzBMtwQrKf0zn96EAYpej3+k0ZgCV87xisYus30",
+	"dq1hm+a2VrY0HVuq2KaoM9mK9GQ70vl2rR+R01V37vP9m4B/LD4gaW4AO2NYftIgiUsJ+zt0T5EnjJuX",
+	"hq1eTaeblH9byaytJpvvp/bi3rKEE68WYZFB2BVROmCGFwBa29/RpelX261fC9TaOOoORxg4+LwOEVza",
+	"gKjKb414meAKjeHHHOOcRXNS5uN6ZPwEvmI6jgP+x3iZlWN8POJF8otUuS/MfGEApmx2Cw/PFHZT+cSK",
+	"1fy5GHH7x9bgd1EX3QYYbEBcxNpPNZ5EgmvK7Kc0KePlIU7LnnsCPFa/MvO6Q9uvW+dwtkHXy4gmVG6F",
+	"sF6XBvZsRWUBFg8Htx5hyfa8cNhN0Px3EgIeN3dTm21xu42izYB4H27/kSjo1nSjEQoLE7QO2itMuR/k",
+	"H8IYrUuMnWDEZVMDfwYbVNRs1cjeztZUDH3nhqaU1fdhYqql/3MaF0vfX9SseMLlj874I5qSOi0b4OwP",
+	"siANDLtibeWaFA9QMT6/ePOaHB0dvSJlEWyZk1mXzg2J7U9oggUCK83J05TFnM3mmny4ev0MYW9NddgH",
+	"zu5siVgNflpLczcbqlq3oK1FSu9YasT58vnxwP+HGQD7an/1XcMC3q8m9TO6jQkTUh5uDwvBPoDVuJpD",
+	"BfXVgT3RoLQ9ky+n3VNYB2jW0NYchc6+RGxsv7MDRQRPFkQLPJvf2ligFn4vpsIx09lQeO1huw7bYqXp",
+	"+PAmoiQn2ZZ+vm37R2b4EU2DT8kauA0xK29A7K8GvH9WoG0Ul2xG2iIt7UqcHsQ5NyCZYvkUnvmVM+6p",
+	"wrcmRn2pZEpwRSKqYJ9xBVwxzW5ge8e7cL++E8fbd6P/hI73X9Xl9no8IsuPg6iXzVPkqjioOkeu5T6E",
+	"1CQuetQ+p6vOnT+3kaQgyiXTCzx9tVtlAlSCPMktT2tO4U7en9e+bg+JAo4u1PjEfdyOTvmQ/ITDkVE+",
+	"GBxF2BZ/wrg34mc0mnu3M2DA7n3Gjjc4KANT7t4GE1QwrUZ8XAYHts2YwJ02kCL4j8ajxO4cIFaEapIA",
+	"Vdoeqk09Bw4XHeEASaxgfK51Zr86Z3wqig/iaYT6XbtEZX8mSEoZIghIFYRBLhM3ghr2+zOm5/kE72Qr",
+	"O1S/gpXv2o3XmnmfmDhpX5xdXqHI9dywU07N0iyB1GjwEM+ii1KhL2Iy4omY2fZukGuATNnzday2lTnW",
+	"4FB7YVXzPomnMdV0xN1NcsYCeA3gLhNS23yK/YhJhWRCo+spSxL1rDfiI35lrEFxJRlhdl3dh/bFt0JT",
+	"omWu50hUyZX13f8hSCpiSFQ44tr+HWFlV4gDJSKiCYrEXjewp4gUucYMINOqvCqnqng3xI6wYtpeDBLN",
+	"Ibq29SrGuM2AGzWEmEylSI0tjCW7AU4mC8I0cjQ22tC7sZ9bjAuWvA3hXllDWLJuV3gCqqxNGxnzF6Ne",
+	"O7FAegPSZqnI+D92r7jR3G4p6rvHJ7gV9j8WZNh7LKxGJywCrsBT03+fX60opciA2xXoCTnru06qb9p6",
+	"5QVN3XvacuWIehaEwU3xAUpw0Dsa9Ab43VgGnGYsGAZHvUHvyBYCzBFf+t44qv+tVpK07H+pyshmoNfd",
+	"4aRwN2d0VmxpXz33VFXJghugUc4SjnhZL4nj2JrKp8ZXIBOJ2GFWPX4WVrdcVde14biCW7VEEsw28Np4",
+	"c7rCGXeRm63IOBVRSy7YU6PYNGgumnnYs3sE4USC0vs0Y740v4iJIa7/NyM5uwiyqn2bgW4p16tfGvdp",
+	"5cMFWx4vrIlxp4l5opWrNW27L6uqROp6z8c9pbFL4+g1rsUqDN0OdFVmtSttjUKrVXJ+RZ+40MWCDKwO",
+	"Mqoauo9SHLAM1lGH9Wutd4z5IcOgrQRrbUEX+jwVKSQDWRbltdLgKuVayUAPqAxrDuqhzEE7Xd0vklkt",
+	"dDtDIxPUSrwN0Z9W63D9Mt3Py+XOauc+Gmi5b6YoD5+yxH5fVB13mC0XFkheflVqP2QZ8fY5XJRlgaFt",
+	"JYo/SwfRSffv9a8b2vmrdnS/dtdbh/a0vItx89DuEruNDcvrCo3HW7tQ7nAw6HDd0I6LqVoXsoPRMNB5",
+	"bClrm7DkoO9dGIddDjZ3ad79dDw42typdmna8eB4c4+2m/pM38NXm/s2Lw1DGToM2Mxe/S4pP8RA6+IH",
+	"F58+G4Wo7rB9y5TGu+PaVyUMNJ3hxcetlaZFNJWCnovYDVfuIJB4UUhLJW3gnTTYYALjpiTpndSuImk8",
+	"6U2MUBF7mm+MJ+4ev/O/cl991Bik9sob5YO71sX9bPTCR0XrlU3Q+3v7Y+MifF6uWP9N8FCrH1+aATq5",
+	"c/1veLfRcqNb54Fq+W37DP3w89Ohd69AccpUXOAz4sWnn2FRWotfSqBvZi82+n29sC2csGDbVfgeQN2/",
+	"Pb72QW7bvEXj/j33zC9rH+5sPdC5f+Hzzg5E+111bZc1fgdG5q9jWf4BTcNSLsO9VmXVqPwD/mtT2k3K",
+	"w1iUzcBjL8lbfu6iAJgaagtry8/T5wK/BrSfltSxnmbMg3rEOacqq1lRY67EFJMJ96bVet6HZC3qthrK",
+	"XXlBhvs23hsydN8LThalQTSj24QEs9dQrZ9OGSn+bwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
