@@ -72,7 +72,7 @@ var table = sync.OnceValues(func() (map[string]*schema, error) {
 const maxJSONDepth = 64
 
 // CheckJSON validates the JSON text raw against the named component
-// schema. The error names the first place that breaks a rule, as a JSON
+// schema. A value that breaks a rule is a *PathError; the error names the first place that breaks a rule, as a JSON
 // path such as `$or[1].status: unknown operator "$regex" (allowed: ...)`.
 // An object that repeats a key is refused, as is more than one JSON value.
 func CheckJSON(name string, raw []byte) error {
@@ -281,8 +281,8 @@ func checkOneOf(t map[string]*schema, s *schema, v any, path string, nest int) e
 func closest(errs []error) error {
 	best := errs[0]
 	for _, e := range errs[1:] {
-		if pe, ok := e.(*pathError); ok {
-			if bp, ok := best.(*pathError); ok && len(pe.path) > len(bp.path) {
+		if pe, ok := e.(*PathError); ok {
+			if bp, ok := best.(*PathError); ok && len(pe.Path) > len(bp.Path) {
 				best = e
 			}
 		}
@@ -290,10 +290,10 @@ func closest(errs []error) error {
 	return best
 }
 
-// allAt reports whether every error is a *pathError at path.
+// allAt reports whether every error is a *PathError at path.
 func allAt(errs []error, path string) bool {
 	for _, e := range errs {
-		if pe, ok := e.(*pathError); !ok || pe.path != path {
+		if pe, ok := e.(*PathError); !ok || pe.Path != path {
 			return false
 		}
 	}
@@ -389,27 +389,26 @@ func ParseTime(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
-// pathError is a broken rule at a place in the value.
-type pathError struct {
-	path, msg string
+// PathError is a value that breaks a rule of its schema, at a place in
+// the value. Its Error is Path and Problem joined by ": ".
+type PathError struct {
+	// Path locates the problem in the value, in JavaScript notation
+	// ($or[1].status.$in[2]); empty for the value as a whole.
+	Path string
+	// Problem says what is wrong, such as `unknown operator "$regex"
+	// (allowed: ...)`.
+	Problem string
 }
 
-func (e *pathError) Error() string {
-	if e.path == "" {
-		return e.msg
+func (e *PathError) Error() string {
+	if e.Path == "" {
+		return e.Problem
 	}
-	return e.path + ": " + e.msg
+	return e.Path + ": " + e.Problem
 }
-
-// Path locates the problem in the value, in JavaScript notation
-// ($or[1].status.$in[2]); empty for the value as a whole.
-func (e *pathError) Path() string { return e.path }
-
-// Problem says what is wrong, without the path.
-func (e *pathError) Problem() string { return e.msg }
 
 func fail(path, format string, args ...any) error {
-	return &pathError{path: path, msg: fmt.Sprintf(format, args...)}
+	return &PathError{Path: path, Problem: fmt.Sprintf(format, args...)}
 }
 
 func join(path, key string) string {
