@@ -180,11 +180,13 @@ func (f *listFlags) params() (*losant.ApplicationJobLogListParams, error) {
 	}
 	var parts []*losant.JobLogQuery
 	if f.query != "" {
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(f.query), &obj); err != nil || obj == nil {
-			return nil, usagef("invalid --query: not a JSON object (%s)", jsonProblem(err))
+		// Checked alone, before it is combined with --status and --name,
+		// so that an error's path is in the text the user wrote.
+		q := losant.RawJobLogQuery(f.query)
+		if err := q.Validate(); err != nil {
+			return nil, listError(err)
 		}
-		parts = append(parts, losant.RawJobLogQuery(f.query))
+		parts = append(parts, q)
 	}
 	if len(statuses) > 0 || f.name != "" {
 		q := losant.NewJobLogQuery()
@@ -207,13 +209,6 @@ func (f *listFlags) params() (*losant.ApplicationJobLogListParams, error) {
 		p.PerPage = f.limit // no need to fetch more than asked for
 	}
 	return p, nil
-}
-
-func jsonProblem(err error) string {
-	if err == nil {
-		return "null"
-	}
-	return err.Error()
 }
 
 // listParamFlags maps the SDK's names of the list's arguments to the flags
