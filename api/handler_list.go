@@ -21,9 +21,9 @@ const msgApplicationNotFound = "Application was not found"
 // GetApplicationJobLogs answers GET /applications/{applicationId}/jobLogs:
 // one page of the application's job logs that match the query, sorted,
 // with Losant's semantics (see Store.list).
-func (s *server) GetApplicationJobLogs(_ context.Context, req generated.GetApplicationJobLogsRequestObject) (generated.GetApplicationJobLogsResponseObject, error) {
+func (s *server) GetApplicationJobLogs(ctx context.Context, req generated.GetApplicationJobLogsRequestObject) (generated.GetApplicationJobLogsResponseObject, error) {
 	pr := req.Params
-	var sortField, sortDirection, query string
+	var sortField, sortDirection string
 	page, perPage := 0, defaultListPerPage
 	if pr.SortField != nil {
 		sortField = string(*pr.SortField)
@@ -37,15 +37,9 @@ func (s *server) GetApplicationJobLogs(_ context.Context, req generated.GetAppli
 	if pr.PerPage != nil {
 		perPage = *pr.PerPage
 	}
-	if pr.Query != nil {
-		// The middleware validated the query against the spec and the
-		// generated code decoded it; its JSON is the caller's query.
-		raw, err := json.Marshal(pr.Query)
-		if err != nil {
-			return nil, err
-		}
-		query = string(raw)
-	}
+	// The query's text as sent, which the validator checked (pr.Query,
+	// the generated model, loses a field that is null).
+	query := rawQueryParam(ctx, "query")
 	bad := func(err error) (generated.GetApplicationJobLogsResponseObject, error) {
 		return generated.GetApplicationJobLogs400JSONResponse{
 			BadRequestJSONResponse: generated.BadRequestJSONResponse(errorBody(typeValidation, err.Error())),

@@ -1,10 +1,12 @@
 package api_test
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -86,6 +88,17 @@ func TestSDKAndLocalAPIAgreeOnQueries(t *testing.T) {
 			t.Errorf("%.80s: the SDK refuses it (%v), the local API answers %d", q, checkErr, r.status)
 		case checkErr != nil && !strings.Contains(string(r.body), jsonEscaped(checkErr.Error())):
 			t.Errorf("%.80s: the local API's 400 %s does not carry the SDK's words %q", q, r.body, checkErr)
+		case checkErr == nil:
+			// The page echoes the query as the API understood it: the
+			// query sent, not a re-encoding that lost a null field.
+			var page struct{ Query any }
+			var sent any
+			if err := json.Unmarshal(r.body, &page); err != nil || json.Unmarshal([]byte(q), &sent) != nil {
+				t.Fatalf("%.80s: %v", q, err)
+			}
+			if !reflect.DeepEqual(page.Query, sent) {
+				t.Errorf("%.80s: the local API understood %v", q, page.Query)
+			}
 		}
 	}
 }
