@@ -88,7 +88,10 @@ stops after that many.
 with the fields id, name, status, resourceId, resourceType, runQueuedAt,
 runStartedAt and runCompletedAt, the operators $eq, $ne, $gt, $gte, $lt,
 $lte, $in, $nin, $startsWith, $endsWith, $contains (and $ci), and $and,
-$or, $nor. It is checked against the API's schema before anything is sent.
+$or, $nor. status and resourceType take their listed values, the three
+timestamps dates (RFC 3339, a date alone, or epoch milliseconds). It is
+checked against the API's schema before anything is sent: a mistake exits 2
+with a message that points at it.
 
 Output (-o): table (default) prints one row per job: ID, name, status,
 progress, when it was queued (UTC) and how long it ran. json prints one JSON
