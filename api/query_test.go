@@ -298,7 +298,7 @@ func TestQueryValidation(t *testing.T) {
 		{`{"$or":[{"name":{"$regex":"A"}}]}`, `query: $or[0].name: unknown operator "$regex" (allowed: $ci, $contains, $endsWith, $eq, $gt, $gte, $in, $lt, $lte, $ne, $nin, $startsWith)`},
 		{`{"id":{"$ci":true}}`, `query: id: unknown operator "$ci" (allowed: $eq, $gt, $gte, $in, $lt, $lte, $ne, $nin)`},
 		{`{"resourceId":{"$in":[` + id + `,"00000000000000000000000g"]}}`, `query: resourceId.$in[1]: "00000000000000000000000g" does not match ^[A-Fa-f\d]{24}$`},
-		{`{"id":{"$eq":` + id + `,"$ne":null}}`, `query: id: has 2 keys ($eq, $ne), want 1 to 1`},
+		{`{"id":{"$eq":` + id + `,"$ne":null}}`, `query: id: has 2 keys ($eq, $ne), want exactly 1`},
 		{`{"status":"done"}`, `query: status: "done" is not one of queued, inProgress, completed, errored, failed`},
 		{`{"runQueuedAt":{"$gte":"yesterday"}}`, `query: runQueuedAt.$gte: "yesterday" is not a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch`},
 		{`{"name":{"$ci":"yes"}}`, `query: name.$ci: is a string, want a boolean`},

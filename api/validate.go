@@ -23,10 +23,11 @@ import (
 // validates it there (the token first, then the parameters) with
 // kin-openapi, answering every failure in Losant's shape.
 type validator struct {
-	router   routers.Router // kin-openapi's, for the Allow header of a 405
-	errs     *errorWriter
-	basePath string
-	json     jsonParams
+	router    routers.Router // kin-openapi's, for the Allow header of a 405
+	errs      *errorWriter
+	basePath  string
+	json      jsonParams
+	jsonNames []string // every name in json, to skip requests without one
 }
 
 func newValidator(auth *authenticator, errs *errorWriter, basePath string) (func(http.Handler) http.Handler, error) {
@@ -39,6 +40,13 @@ func newValidator(auth *authenticator, errs *errorWriter, basePath string) (func
 		return nil, fmt.Errorf("api: routing openapi.yaml: %w", err)
 	}
 	v := &validator{router: router, errs: errs, basePath: basePath, json: takeJSONParams(doc)}
+	for _, params := range v.json {
+		for name := range params {
+			if !slices.Contains(v.jsonNames, name) {
+				v.jsonNames = append(v.jsonNames, name)
+			}
+		}
+	}
 	validate := nethttpmiddleware.OapiRequestValidatorWithOptions(doc, &nethttpmiddleware.Options{
 		Options:               openapi3filter.Options{AuthenticationFunc: auth.authenticate},
 		ErrorHandlerWithOpts:  v.fail,
@@ -114,6 +122,10 @@ func (v *validator) checkJSON(next http.Handler) http.Handler {
 			return
 		}
 		q := r.URL.Query()
+		if !slices.ContainsFunc(v.jsonNames, q.Has) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		if route, _, err := v.router.FindRoute(v.probe(r, r.Method)); err == nil {
 			for name, schema := range v.json[route.Operation] {
 				if text := q.Get(name); text != "" {

@@ -225,7 +225,11 @@ func check(t map[string]*schema, s *schema, v any, path string, nest int) error 
 		}
 	case map[string]any:
 		if len(x) < s.MinProperties || (s.MaxProperties != nil && len(x) > *s.MaxProperties) {
-			return fail(path, "has %d keys (%s), want %d to %s", len(x), strings.Join(sortedKeys(x), ", "), s.MinProperties, limit(s.MaxProperties))
+			want := fmt.Sprintf("%d to %s", s.MinProperties, limit(s.MaxProperties))
+			if s.MaxProperties != nil && *s.MaxProperties == s.MinProperties {
+				want = fmt.Sprintf("exactly %d", s.MinProperties)
+			}
+			return fail(path, "has %d keys (%s), want %s", len(x), strings.Join(sortedKeys(x), ", "), want)
 		}
 		for _, k := range sortedKeys(x) {
 			ps, known := s.Properties[k]

@@ -1,8 +1,11 @@
 package ops_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/losant-go/losant-go/internal/ops"
 )
@@ -66,7 +69,7 @@ func TestCheckJSON(t *testing.T) {
 		{`{"name":[1]}`, `name: is an array, want a string, a number, a boolean or an object`},
 		{`{"name":{"$startsWith":""}}`, `name.$startsWith: is empty, want a non-empty string`},
 		{`{"id":"575ec"}`, `id: "575ec" does not match ^[A-Fa-f\d]{24}$`},
-		{`{"id":{}}`, `id: has 0 keys (), want 1 to 1`},
+		{`{"id":{}}`, `id: has 0 keys (), want exactly 1`},
 		{nested(17, `{}`), strings.Repeat(`$or[0].`, 16) + `$or[0]: queries nested more than 16 levels deep`},
 		{`{"$and":` + items(101, `{}`) + `}`, `$and: has 101 items, at most 100 are allowed`},
 		{`{"status":{"$nin":` + items(101, `"queued"`) + `}}`, `status.$nin: has 101 items, at most 100 are allowed`},
@@ -83,5 +86,42 @@ func TestCheckJSON(t *testing.T) {
 	}
 	if err := ops.CheckJSON("NoSuchSchema", []byte(`{}`)); err == nil {
 		t.Error("CheckJSON of an unknown schema succeeded")
+	}
+}
+
+// TestQueryRulesFollowSpec reads openapi.yaml and checks that CheckJSON
+// enforces its extensions as written there: every status and resource
+// type its enums list is taken and nothing else, and sub-queries nest to
+// x-losant-max-depth and no deeper.
+func TestQueryRulesFollowSpec(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromFile("../../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas := doc.Components.Schemas
+	for field, enum := range map[string][]any{
+		"status":       schemas["ApplicationJobLogStatus"].Value.Enum,
+		"resourceType": schemas["ApplicationJobLog"].Value.Properties["resourceType"].Value.Enum,
+	} {
+		if len(enum) == 0 {
+			t.Fatalf("%s: openapi.yaml lists no values", field)
+		}
+		for _, v := range enum {
+			for _, q := range []string{`{"%s":%q}`, `{"%s":{"$in":[%q]}}`} {
+				if err := ops.CheckJSON("ApplicationJobLogQuery", []byte(fmt.Sprintf(q, field, v))); err != nil {
+					t.Errorf("%s %q, listed in openapi.yaml: %v", field, v, err)
+				}
+			}
+			if err := ops.CheckJSON("ApplicationJobLogQuery", []byte(fmt.Sprintf(`{"%s":"%vx"}`, field, v))); err == nil {
+				t.Errorf("%s %qx, not listed, was accepted", field, v)
+			}
+		}
+	}
+	depth := int(schemas["ApplicationJobLogQuery"].Value.Extensions["x-losant-max-depth"].(float64))
+	if err := ops.CheckJSON("ApplicationJobLogQuery", []byte(nested(depth, `{}`))); err != nil {
+		t.Errorf("nested %d deep (x-losant-max-depth): %v", depth, err)
+	}
+	if err := ops.CheckJSON("ApplicationJobLogQuery", []byte(nested(depth+1, `{}`))); err == nil {
+		t.Errorf("nested %d deep, past x-losant-max-depth, was accepted", depth+1)
 	}
 }
