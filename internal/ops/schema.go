@@ -28,7 +28,7 @@ import (
 // Keywords: type, nullable, enum, pattern (the generated matchers),
 // format (date-time and date, see ParseTime), minimum, maximum,
 // minLength, maxLength, maxItems, minProperties, maxProperties,
-// properties, additionalProperties: false, items, oneOf, and $ref to
+// properties, additionalProperties: false, items, oneOf, anyOf, and $ref to
 // another schema of the table by name. Two of openapi.yaml's extensions
 // arrive as keywords: x-losant-enum as enum, x-losant-max-depth as
 // maxDepth (how deeply a self-referencing schema may nest).
@@ -52,6 +52,7 @@ type schema struct {
 	AdditionalProperties *bool              `json:"additionalProperties"`
 	Items                *schema            `json:"items"`
 	OneOf                []*schema          `json:"oneOf"`
+	AnyOf                []*schema          `json:"anyOf"`
 	MaxDepth             *int               `json:"maxDepth"`
 	Description          string             `json:"description"`
 }
@@ -174,7 +175,10 @@ func check(t map[string]*schema, s *schema, v any, path string, nest int) error 
 		nest++
 	}
 	if len(s.OneOf) > 0 {
-		return checkOneOf(t, s, v, path, nest)
+		return checkForms(t, s, s.OneOf, true, v, path, nest)
+	}
+	if len(s.AnyOf) > 0 {
+		return checkForms(t, s, s.AnyOf, false, v, path, nest)
 	}
 	if v == nil {
 		if s.Nullable || s.Type == "" {
@@ -250,11 +254,12 @@ func check(t map[string]*schema, s *schema, v any, path string, nest int) error 
 	return nil
 }
 
-// checkOneOf validates v against exactly one of s's forms.
-func checkOneOf(t map[string]*schema, s *schema, v any, path string, nest int) error {
+// checkForms validates v against s's forms: exactly one of them (oneOf),
+// or at least one (anyOf).
+func checkForms(t map[string]*schema, s *schema, forms []*schema, one bool, v any, path string, nest int) error {
 	var fitting []error // failures of the forms of v's type
 	matched := 0
-	for _, alt := range s.OneOf {
+	for _, alt := range forms {
 		err := check(t, alt, v, path, nest)
 		switch {
 		case err == nil:
@@ -264,7 +269,7 @@ func checkOneOf(t map[string]*schema, s *schema, v any, path string, nest int) e
 		}
 	}
 	switch {
-	case matched == 1:
+	case matched == 1, matched > 1 && !one:
 		return nil
 	case matched > 1:
 		return fail(path, "matches more than one form")
@@ -309,8 +314,8 @@ func fits(t map[string]*schema, s *schema, v any) bool {
 	if s.Ref != "" {
 		return fits(t, t[s.Ref], v)
 	}
-	if len(s.OneOf) > 0 {
-		return slices.ContainsFunc(s.OneOf, func(alt *schema) bool { return fits(t, alt, v) })
+	if forms := slices.Concat(s.OneOf, s.AnyOf); len(forms) > 0 {
+		return slices.ContainsFunc(forms, func(alt *schema) bool { return fits(t, alt, v) })
 	}
 	if v == nil {
 		return s.Nullable || s.Type == ""
@@ -323,8 +328,8 @@ func wants(t map[string]*schema, s *schema, out []string) []string {
 	if s.Ref != "" {
 		return wants(t, t[s.Ref], out)
 	}
-	if len(s.OneOf) > 0 {
-		for _, alt := range s.OneOf {
+	if forms := slices.Concat(s.OneOf, s.AnyOf); len(forms) > 0 {
+		for _, alt := range forms {
 			out = wants(t, alt, out)
 		}
 		return out

@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -28,7 +29,7 @@ func TestTableFormatsAreKnown(t *testing.T) {
 		for _, p := range s.Properties {
 			walk(name, p)
 		}
-		for _, alt := range s.OneOf {
+		for _, alt := range slices.Concat(s.OneOf, s.AnyOf) {
 			walk(name, alt)
 		}
 		walk(name, s.Items)

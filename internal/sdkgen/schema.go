@@ -85,11 +85,21 @@ func (t *schemaTable) convert(s *openapi3.Schema) map[string]any {
 	if s.Max != nil {
 		out["maximum"] = *s.Max
 	}
-	if s.ExclusiveMin.IsSet() || s.ExclusiveMax.IsSet() || s.MultipleOf != nil || len(s.AllOf) > 0 || len(s.AnyOf) > 0 || s.Not != nil {
-		panic("sdkgen: a query schema uses exclusiveMinimum, exclusiveMaximum, multipleOf, allOf, anyOf or not, " +
+	if s.ExclusiveMin.IsSet() || s.ExclusiveMax.IsSet() || s.MultipleOf != nil || len(s.AllOf) > 0 || s.Not != nil {
+		panic("sdkgen: a query schema uses exclusiveMinimum, exclusiveMaximum, multipleOf, allOf or not, " +
 			"which internal/ops.CheckJSON does not check; teach it first")
 	}
-	if len(s.OneOf) > 0 && s.Description != "" {
+	if len(s.OneOf) > 0 && len(s.AnyOf) > 0 {
+		panic("sdkgen: a query schema has both oneOf and anyOf, which internal/ops.CheckJSON does not check; teach it first")
+	}
+	if len(s.AnyOf) > 0 {
+		var list []any
+		for _, v := range s.AnyOf {
+			list = append(list, t.ref(v))
+		}
+		out["anyOf"] = list
+	}
+	if (len(s.OneOf) > 0 || len(s.AnyOf) > 0) && s.Description != "" {
 		// What the value must be, for the message when a value fits none
 		// of the forms of its type (a string that is no kind of date).
 		out["description"] = strings.TrimSpace(s.Description)

@@ -38,7 +38,7 @@ const fixtureSchemas = `
         kind: {type: string, x-losant-enum: '#/components/schemas/Log/properties/kind'}
         at:
           description: a date
-          oneOf:
+          anyOf:
             - {type: string, format: date-time}
             - {type: number, minimum: -5, maximum: 5}
 `
@@ -59,7 +59,7 @@ func TestSchemaTableExtensions(t *testing.T) {
 		{"status enum", fmt.Sprint(props["status"].(map[string]any)["enum"]), "[queued failed]"},
 		{"status nullable", fmt.Sprint(props["status"].(map[string]any)["nullable"]), "true"},
 		{"kind enum", fmt.Sprint(props["kind"].(map[string]any)["enum"]), "[a b]"},
-		{"at", fmt.Sprint(props["at"]), "map[description:a date oneOf:[map[format:date-time type:string] map[maximum:5 minimum:-5 type:number]]]"},
+		{"at", fmt.Sprint(props["at"]), "map[anyOf:[map[format:date-time type:string] map[maximum:5 minimum:-5 type:number]] description:a date]"},
 		{"$or", fmt.Sprint(props["$or"]), "map[items:map[$ref:Q] type:array]"},
 	} {
 		if tt.got != tt.want {
@@ -79,6 +79,7 @@ func TestSchemaTableRefuses(t *testing.T) {
 		{"type: object\n      x-losant-max-depth: 1.5", "must be a whole number"},
 		{"type: number\n      multipleOf: 2", "multipleOf"},
 		{"allOf: [{type: string}]", "allOf"},
+		{"oneOf: [{type: string}]\n      anyOf: [{type: number}]", "both oneOf and anyOf"},
 	} {
 		doc := fixtureDoc(t, fixtureSchemas+"    Bad:\n      "+tt.schema+"\n")
 		got := func() (msg string) {
