@@ -58,9 +58,9 @@ func jsonBody[T any](schema string, v *T, required bool) (*requestBody, error) {
 // it.
 func checkJSON(arg, schema string, raw []byte) error {
 	if err := ops.CheckJSON(schema, raw); err != nil {
-		var pe interface{ Where() string }
-		if errors.As(err, &pe) && pe.Where() != "" {
-			return invalidArg(arg+"."+pe.Where(), "%s (see openapi.yaml's %s)", strings.TrimPrefix(err.Error(), pe.Where()+": "), schema)
+		var pe *ops.PathError
+		if errors.As(err, &pe) && pe.Path != "" {
+			return invalidArg(arg+"."+pe.Path, "%s (see openapi.yaml's %s)", pe.Problem, schema)
 		}
 		return invalidArg(arg, "%v (see openapi.yaml's %s)", err, schema)
 	}

@@ -68,7 +68,7 @@ func (c *Client) ParseJob(name string) (*Job, error) {
 	rest, ok := strings.CutPrefix(name, jobNamePrefix)
 	app, job, ok2 := strings.Cut(rest, jobNameMiddle)
 	if !ok || !ok2 {
-		return nil, invalidArg("job name", "%s is not of the form %s<applicationId>%s<jobId>", ops.Quote(name), jobNamePrefix, jobNameMiddle)
+		return nil, invalidArg("job name", "%.60q is not of the form %s<applicationId>%s<jobId>", name, jobNamePrefix, jobNameMiddle)
 	}
 	return c.Job(app, job)
 }
