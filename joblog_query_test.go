@@ -1,8 +1,10 @@
 package losant_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -94,5 +96,18 @@ func TestJobLogQueryValidate(t *testing.T) {
 		case tt.want != "" && !errors.Is(err, losant.ErrInvalidArgument):
 			t.Errorf("%s: %v does not match ErrInvalidArgument", tt.name, err)
 		}
+	}
+}
+
+// A raw query that is not JSON is refused before sending, in words about
+// the query, not encoding/json's about Go types.
+func TestListRawQueryNotJSON(t *testing.T) {
+	f := newFixture(t, respond(http.StatusOK, `{}`))
+	_, err := f.client.ApplicationJobLog.List(context.Background(), appID, &losant.ApplicationJobLogListParams{Query: losant.RawJobLogQuery(`{"name":`)})
+	if !errors.Is(err, losant.ErrInvalidArgument) || strings.Contains(err.Error(), "MarshalJSON") || strings.Contains(err.Error(), "*losant.") {
+		t.Errorf("error %v: want an invalid argument without Go type names", err)
+	}
+	if n := f.requests.Load(); n != 0 {
+		t.Errorf("%d requests sent", n)
 	}
 }

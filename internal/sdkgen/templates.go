@@ -466,7 +466,7 @@ func (p *{{.ParamsType}}) encode() (url.Values, http.Header, error) {
 	if p.{{.Field}} != nil {
 		raw, err := json.Marshal(p.{{.Field}})
 		if err != nil {
-			return nil, nil, invalidArg({{quote .Name}}, "%v", err)
+			return nil, nil, invalidArg({{quote .Name}}, "%v", marshalCause(err))
 		}
 		if err := ops.CheckJSON({{quote .Schema}}, raw); err != nil {
 			return nil, nil, invalidArg({{quote .Name}}, "%v (see openapi.yaml's {{.Schema}})", err)
