@@ -34,7 +34,9 @@ func Root() (string, error) {
 	}
 }
 
-// skipped are directories a copy leaves out: git's own, and npm installs.
+// skipped are what a copy leaves out: git's own data, and npm installs.
+// In a git worktree .git is a file that points at the main repository's
+// data: a copy that kept it would commit and tag in the real repository.
 var skipped = map[string]bool{".git": true, "node_modules": true}
 
 // Copy copies the repository's files into a new temporary directory that
@@ -62,10 +64,13 @@ func CopyTo(dst string) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
-			if skipped[d.Name()] {
+		if skipped[d.Name()] {
+			if d.IsDir() {
 				return filepath.SkipDir
 			}
+			return nil
+		}
+		if d.IsDir() {
 			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
 		}
 		if !d.Type().IsRegular() {
@@ -99,23 +104,28 @@ func Git(tb testing.TB, dir string, args ...string) string {
 }
 
 // Init makes dir a git repository with everything in it committed, as a
-// fresh clone would be.
+// fresh clone would be. dir must not be (or point at) a repository yet.
 func Init(tb testing.TB, dir string) {
 	tb.Helper()
+	if _, err := os.Lstat(filepath.Join(dir, ".git")); !errors.Is(err, fs.ErrNotExist) {
+		tb.Fatalf("testrepo: %s already has a .git (%v): refusing to commit into another repository", dir, err)
+	}
 	Git(tb, dir, "init", "-q", "-b", "main")
 	Git(tb, dir, "add", "-A")
 	Git(tb, dir, "commit", "-q", "-m", "scratch copy")
 }
 
 // Run runs a command in dir with env added to the test's environment (and
-// git's identity set) and returns its combined output.
+// git's identity set, and git kept from looking for a repository above
+// dir) and returns its combined output.
 func Run(dir string, env []string, name string, args ...string) (string, error) {
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		"GIT_AUTHOR_NAME=losant-go test", "GIT_AUTHOR_EMAIL=test@example.invalid",
 		"GIT_COMMITTER_NAME=losant-go test", "GIT_COMMITTER_EMAIL=test@example.invalid",
-		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_CEILING_DIRECTORIES="+filepath.Dir(dir))
 	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
