@@ -14,7 +14,9 @@ import (
 // scripts/release.sh in a scratch repository (a copy of this one, made a
 // git repository with a bare "origin"): it moves Unreleased to the
 // version, sets the constant, refreshes the baseline from the tree,
-// commits and tags, pushes nothing, and refuses what it must.
+// commits and tags, pushes nothing, and refuses what it must; and
+// `losant version` built after the tag reports the version Go derives
+// from it.
 func TestReleaseScript(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs scripts/release.sh in a scratch repository")
@@ -111,5 +113,17 @@ func TestReleaseScript(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, baselineDir, "losant.export")); err != nil {
 		t.Error(err)
+	}
+
+	// Go reads the tag: the losant command built one commit after it
+	// reports a pseudo-version after 0.2.0 (the constant says 0.2.0).
+	testrepo.Git(t, dir, "commit", "-q", "--allow-empty", "-m", "after the release")
+	bin := filepath.Join(t.TempDir(), "losant")
+	if out, err := testrepo.Run(dir, []string{"GOFLAGS=-buildvcs=true"}, "go", "build", "-o", bin, "./cmd/losant"); err != nil {
+		t.Fatalf("building the losant command: %v\n%s", err, out)
+	}
+	out, err = testrepo.Run(dir, nil, bin, "version")
+	if err != nil || !strings.HasPrefix(out, "0.2.1-0.") {
+		t.Errorf("losant version one commit after v0.2.0: %q (err %v), want a pseudo-version 0.2.1-0.…", out, err)
 	}
 }
