@@ -149,8 +149,8 @@ func (o *options) checkGo(p goPackage, cl unreleased, r *report) error {
 		return err
 	}
 	removed, added := listingDiff(baseListing, listing(curPkg))
-	fmt.Fprintf(o.out, "package %s (./%s) against %s (apidiff): %d incompatible, %d compatible change(s)\n",
-		p.name, p.dir, base, len(incompatible), len(compatible))
+	fmt.Fprintf(o.out, "package %s (%s) against %s (apidiff): %d incompatible, %d compatible change(s)\n",
+		p.name, filepath.ToSlash(filepath.Join(".", p.dir))+"/", base, len(incompatible), len(compatible))
 	for _, c := range incompatible {
 		fmt.Fprintf(o.out, "  incompatible: %s: %s\n", c.subject, c.message)
 		if !cl.acknowledges(c.ackKey(p.name)) {
