@@ -41,6 +41,15 @@ func (o *options) baseline() error {
 	return nil
 }
 
+// baselineFiles are the files baseline writes into compat/baseline/.
+func baselineFiles() []string {
+	names := []string{"openapi.yaml"}
+	for _, p := range goPackages {
+		names = append(names, p.name+".export", p.name+".txt")
+	}
+	return names
+}
+
 func packageNames() string {
 	var names []string
 	for _, p := range goPackages {
@@ -69,6 +78,11 @@ func (o *options) check() error {
 	cl, err := parseChangelog(string(text))
 	if err != nil {
 		return err
+	}
+	for _, name := range baselineFiles() {
+		if _, err := os.Stat(filepath.Join(o.dir, baselineDir, name)); err != nil {
+			return fmt.Errorf("%v: the baseline is incomplete; scripts/baseline.sh writes it (at a release, or on purpose in a commit that says why)", err)
+		}
 	}
 	var r report
 	if err := o.checkSpec(cl, &r); err != nil {

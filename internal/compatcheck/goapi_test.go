@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -88,4 +89,17 @@ func TestBaselineListingInSync(t *testing.T) {
 	s.edit(baselineDir+"/losant.txt", "pkg github.com/losant-go/losant-go, type Planted struct\n", "")
 	out, err := s.check()
 	wantFail(t, out, err, "compat/baseline/losant.txt does not list what compat/baseline/losant.export holds")
+}
+
+func TestBaselineMissing(t *testing.T) {
+	s := newScratch(t)
+	saved := s.read(baselineDir + "/api.export")
+	if err := os.Remove(filepath.Join(s.dir, baselineDir, "api.export")); err != nil {
+		t.Fatal(err)
+	}
+	defer s.write(baselineDir+"/api.export", saved)
+	_, err := s.check()
+	if err == nil || !strings.Contains(err.Error(), "scripts/baseline.sh") {
+		t.Errorf("check without api.export: %v, want an error that says how to write the baseline", err)
+	}
 }
