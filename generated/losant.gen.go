@@ -13,6 +13,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
@@ -21,7 +23,161 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Defines values for ApplicationCloneDryRunResultSuccess.
+const (
+	ApplicationCloneDryRunResultSuccessTrue ApplicationCloneDryRunResultSuccess = true
+)
+
+// Valid indicates whether the value is a known member of the ApplicationCloneDryRunResultSuccess enum.
+func (e ApplicationCloneDryRunResultSuccess) Valid() bool {
+	switch e {
+	case ApplicationCloneDryRunResultSuccessTrue:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplicationExportPostExportType.
+const (
+	ApplicationExportPostExportTypeRepo ApplicationExportPostExportType = "repo"
+	ApplicationExportPostExportTypeZip  ApplicationExportPostExportType = "zip"
+)
+
+// Valid indicates whether the value is a known member of the ApplicationExportPostExportType enum.
+func (e ApplicationExportPostExportType) Valid() bool {
+	switch e {
+	case ApplicationExportPostExportTypeRepo:
+		return true
+	case ApplicationExportPostExportTypeZip:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplicationFtueTrackingStatus.
+const (
+	ApplicationFtueTrackingStatusCompleted ApplicationFtueTrackingStatus = "completed"
+	ApplicationFtueTrackingStatusSkipped   ApplicationFtueTrackingStatus = "skipped"
+)
+
+// Valid indicates whether the value is a known member of the ApplicationFtueTrackingStatus enum.
+func (e ApplicationFtueTrackingStatus) Valid() bool {
+	switch e {
+	case ApplicationFtueTrackingStatusCompleted:
+		return true
+	case ApplicationFtueTrackingStatusSkipped:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplicationImportConflictBehavior.
+const (
+	ApplicationImportConflictBehaviorCreate  ApplicationImportConflictBehavior = "create"
+	ApplicationImportConflictBehaviorError   ApplicationImportConflictBehavior = "error"
+	ApplicationImportConflictBehaviorReplace ApplicationImportConflictBehavior = "replace"
+	ApplicationImportConflictBehaviorRetain  ApplicationImportConflictBehavior = "retain"
+)
+
+// Valid indicates whether the value is a known member of the ApplicationImportConflictBehavior enum.
+func (e ApplicationImportConflictBehavior) Valid() bool {
+	switch e {
+	case ApplicationImportConflictBehaviorCreate:
+		return true
+	case ApplicationImportConflictBehaviorError:
+		return true
+	case ApplicationImportConflictBehaviorReplace:
+		return true
+	case ApplicationImportConflictBehaviorRetain:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplicationImportResourceType.
+const (
+	ApplicationImportResourceTypeApplicationCertificateAuthority ApplicationImportResourceType = "ApplicationCertificateAuthority"
+	ApplicationImportResourceTypeDashboard                       ApplicationImportResourceType = "Dashboard"
+	ApplicationImportResourceTypeDataTable                       ApplicationImportResourceType = "DataTable"
+	ApplicationImportResourceTypeDataTableRow                    ApplicationImportResourceType = "DataTableRow"
+	ApplicationImportResourceTypeDevice                          ApplicationImportResourceType = "Device"
+	ApplicationImportResourceTypeDeviceRecipe                    ApplicationImportResourceType = "DeviceRecipe"
+	ApplicationImportResourceTypeExperienceDevelopConfig         ApplicationImportResourceType = "ExperienceDevelopConfig"
+	ApplicationImportResourceTypeExperienceEndpoint              ApplicationImportResourceType = "ExperienceEndpoint"
+	ApplicationImportResourceTypeExperienceFlowVersion           ApplicationImportResourceType = "ExperienceFlowVersion"
+	ApplicationImportResourceTypeExperienceGroup                 ApplicationImportResourceType = "ExperienceGroup"
+	ApplicationImportResourceTypeExperienceUser                  ApplicationImportResourceType = "ExperienceUser"
+	ApplicationImportResourceTypeExperienceVersion               ApplicationImportResourceType = "ExperienceVersion"
+	ApplicationImportResourceTypeExperienceView                  ApplicationImportResourceType = "ExperienceView"
+	ApplicationImportResourceTypeFile                            ApplicationImportResourceType = "File"
+	ApplicationImportResourceTypeFlow                            ApplicationImportResourceType = "Flow"
+	ApplicationImportResourceTypeFlowVersion                     ApplicationImportResourceType = "FlowVersion"
+	ApplicationImportResourceTypeGlobal                          ApplicationImportResourceType = "Global"
+	ApplicationImportResourceTypeIntegration                     ApplicationImportResourceType = "Integration"
+	ApplicationImportResourceTypeNotebook                        ApplicationImportResourceType = "Notebook"
+	ApplicationImportResourceTypePrivateFile                     ApplicationImportResourceType = "PrivateFile"
+	ApplicationImportResourceTypeResourceJob                     ApplicationImportResourceType = "ResourceJob"
+	ApplicationImportResourceTypeWebhook                         ApplicationImportResourceType = "Webhook"
+)
+
+// Valid indicates whether the value is a known member of the ApplicationImportResourceType enum.
+func (e ApplicationImportResourceType) Valid() bool {
+	switch e {
+	case ApplicationImportResourceTypeApplicationCertificateAuthority:
+		return true
+	case ApplicationImportResourceTypeDashboard:
+		return true
+	case ApplicationImportResourceTypeDataTable:
+		return true
+	case ApplicationImportResourceTypeDataTableRow:
+		return true
+	case ApplicationImportResourceTypeDevice:
+		return true
+	case ApplicationImportResourceTypeDeviceRecipe:
+		return true
+	case ApplicationImportResourceTypeExperienceDevelopConfig:
+		return true
+	case ApplicationImportResourceTypeExperienceEndpoint:
+		return true
+	case ApplicationImportResourceTypeExperienceFlowVersion:
+		return true
+	case ApplicationImportResourceTypeExperienceGroup:
+		return true
+	case ApplicationImportResourceTypeExperienceUser:
+		return true
+	case ApplicationImportResourceTypeExperienceVersion:
+		return true
+	case ApplicationImportResourceTypeExperienceView:
+		return true
+	case ApplicationImportResourceTypeFile:
+		return true
+	case ApplicationImportResourceTypeFlow:
+		return true
+	case ApplicationImportResourceTypeFlowVersion:
+		return true
+	case ApplicationImportResourceTypeGlobal:
+		return true
+	case ApplicationImportResourceTypeIntegration:
+		return true
+	case ApplicationImportResourceTypeNotebook:
+		return true
+	case ApplicationImportResourceTypePrivateFile:
+		return true
+	case ApplicationImportResourceTypeResourceJob:
+		return true
+	case ApplicationImportResourceTypeWebhook:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for ApplicationJobLogOwnerType.
 const (
@@ -206,6 +362,54 @@ func (e ApplicationJobLogsSortDirection) Valid() bool {
 	}
 }
 
+// Defines values for ApplicationOwnerType.
+const (
+	ApplicationOwnerTypeOrganization ApplicationOwnerType = "organization"
+	ApplicationOwnerTypeUser         ApplicationOwnerType = "user"
+)
+
+// Valid indicates whether the value is a known member of the ApplicationOwnerType enum.
+func (e ApplicationOwnerType) Valid() bool {
+	switch e {
+	case ApplicationOwnerTypeOrganization:
+		return true
+	case ApplicationOwnerTypeUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JobEnqueuedResultJobQueued.
+const (
+	JobEnqueuedResultJobQueuedTrue JobEnqueuedResultJobQueued = true
+)
+
+// Valid indicates whether the value is a known member of the JobEnqueuedResultJobQueued enum.
+func (e JobEnqueuedResultJobQueued) Valid() bool {
+	switch e {
+	case JobEnqueuedResultJobQueuedTrue:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JobEnqueuedResultSuccess.
+const (
+	JobEnqueuedResultSuccessTrue JobEnqueuedResultSuccess = true
+)
+
+// Valid indicates whether the value is a known member of the JobEnqueuedResultSuccess enum.
+func (e JobEnqueuedResultSuccess) Valid() bool {
+	switch e {
+	case JobEnqueuedResultSuccessTrue:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SortDirection.
 const (
 	SortDirectionAsc  SortDirection = "asc"
@@ -223,6 +427,193 @@ func (e SortDirection) Valid() bool {
 		return false
 	}
 }
+
+// Application Schema for a single Application
+//
+// Example: {"applicationId":"575ec8687ae143cd83dc4a97","creationDate":"2016-06-13T04:00:00.000Z","description":"Freezer temperatures of the Columbus warehouse","id":"575ec8687ae143cd83dc4a97","lastUpdated":"2025-06-10T04:00:00.000Z","name":"Temperature Monitoring","ownerId":"575ec8687ae143cd83dc4a9a","ownerType":"user"}
+type Application struct {
+	// ApplicationID A Losant object ID, 24 hexadecimal characters.
+	//
+	// Example: 575ec8687ae143cd83dc4a97
+	ApplicationID *ObjectID `json:"applicationId,omitempty"`
+
+	// AppliedTemplateIds The application templates applied to it.
+	AppliedTemplateIds *[]ObjectID `json:"appliedTemplateIds,omitempty"`
+
+	// ArchiveConfig Where and what the data archive jobs archive. Kept open here:
+	// losant-go passes it through without reading it.
+	ArchiveConfig *map[string]interface{} `json:"archiveConfig,omitempty"`
+
+	// BlobURLTTL How long, in seconds, the application's signed file URLs stay valid.
+	BlobURLTTL *float64 `json:"blobUrlTTL,omitempty"`
+
+	// CreationDate When the application was created.
+	CreationDate        *time.Time `json:"creationDate,omitempty"`
+	Description         *string    `json:"description,omitempty"`
+	EndpointDefaultCors *bool      `json:"endpointDefaultCors,omitempty"`
+
+	// EndpointSlug The application's experience endpoint slug.
+	EndpointSlug *string `json:"endpointSlug,omitempty"`
+
+	// ExpUserTokenCutoff Experience user tokens issued before this are refused.
+	ExpUserTokenCutoff *time.Time `json:"expUserTokenCutoff,omitempty"`
+
+	// FtueTracking Which first-use tutorials were completed or skipped.
+	FtueTracking *[]ApplicationFtueTracking `json:"ftueTracking,omitempty"`
+
+	// Globals The application's global variables.
+	Globals *[]ApplicationGlobal `json:"globals,omitempty"`
+
+	// ID A Losant object ID, 24 hexadecimal characters.
+	//
+	// Example: 575ec8687ae143cd83dc4a97
+	ID *ObjectID `json:"id,omitempty"`
+
+	// LastUpdated When the application was last changed.
+	LastUpdated           *time.Time `json:"lastUpdated,omitempty"`
+	Name                  *string    `json:"name,omitempty"`
+	OrganizationIconColor *string    `json:"organizationIconColor,omitempty"`
+
+	// OrganizationName The owning organization's name, when an organization owns it.
+	OrganizationName *string `json:"organizationName,omitempty"`
+
+	// OwnerID A Losant object ID, 24 hexadecimal characters.
+	//
+	// Example: 575ec8687ae143cd83dc4a97
+	OwnerID *ObjectID `json:"ownerId,omitempty"`
+
+	// OwnerType What kind of account owns an application.
+	OwnerType *ApplicationOwnerType `json:"ownerType,omitempty"`
+
+	// Summary How many resources of each kind the application holds, and its
+	// usage. `summaryInclude` and `summaryExclude` choose the fields.
+	Summary *ApplicationSummary `json:"summary,omitempty"`
+}
+
+// ApplicationCloneDryRunResult The answer of a clone dry run
+//
+// Example: {"requiresJob":false,"success":true}
+type ApplicationCloneDryRunResult struct {
+	// RequiresJob Whether the copy would be made by a job (202) rather than at once (201).
+	RequiresJob *bool                                `json:"requiresJob,omitempty"`
+	Success     *ApplicationCloneDryRunResultSuccess `json:"success,omitempty"`
+}
+
+// ApplicationCloneDryRunResultSuccess defines model for ApplicationCloneDryRunResult.Success.
+type ApplicationCloneDryRunResultSuccess bool
+
+// ApplicationClonePost Schema for the body of an application clone request
+type ApplicationClonePost struct {
+	CallbackURL *string `json:"callbackUrl,omitempty"`
+
+	// DryRun Only check whether the copy can be made, and whether it needs a job.
+	DryRun               *bool   `json:"dryRun,omitempty"`
+	Email                *string `json:"email,omitempty"`
+	ForceJob             *bool   `json:"forceJob,omitempty"`
+	IncludeDataTableRows *bool   `json:"includeDataTableRows,omitempty"`
+	IncludeDevices       *bool   `json:"includeDevices,omitempty"`
+	IncludeFiles         *bool   `json:"includeFiles,omitempty"`
+	IncludePrivateFiles  *bool   `json:"includePrivateFiles,omitempty"`
+
+	// OwnerID Who owns the copy (default, the caller); null for the caller.
+	OwnerID *string `json:"ownerId,omitempty"`
+
+	// OwnerType What kind of account owns an application.
+	OwnerType *ApplicationOwnerType `json:"ownerType,omitempty"`
+}
+
+// ApplicationCreationByTemplateResult A new application, and the resources that could not be copied into it
+type ApplicationCreationByTemplateResult struct {
+	// Application Schema for a single Application
+	//
+	// Example: {"applicationId":"575ec8687ae143cd83dc4a97","creationDate":"2016-06-13T04:00:00.000Z","description":"Freezer temperatures of the Columbus warehouse","id":"575ec8687ae143cd83dc4a97","lastUpdated":"2025-06-10T04:00:00.000Z","name":"Temperature Monitoring","ownerId":"575ec8687ae143cd83dc4a9a","ownerType":"user"}
+	Application      *Application                          `json:"application,omitempty"`
+	ValidationErrors *[]ApplicationResourceValidationError `json:"validationErrors,omitempty"`
+}
+
+// ApplicationExportPost Schema for the body of an application export request
+type ApplicationExportPost struct {
+	// CallbackURL URL called when the export is done.
+	CallbackURL *string `json:"callbackUrl,omitempty"`
+
+	// CredentialName The credential that reaches the repository, for an export of type repo.
+	CredentialName *string `json:"credentialName,omitempty"`
+
+	// Email Address told when the export is done.
+	Email      *string                          `json:"email,omitempty"`
+	ExportType *ApplicationExportPostExportType `json:"exportType,omitempty"`
+
+	// ForceJob Always start a job (202), even where the zip could be made at once.
+	ForceJob             *bool `json:"forceJob,omitempty"`
+	IncludeDataTableRows *bool `json:"includeDataTableRows,omitempty"`
+	IncludeDevices       *bool `json:"includeDevices,omitempty"`
+	IncludeFiles         *bool `json:"includeFiles,omitempty"`
+	IncludePrivateFiles  *bool `json:"includePrivateFiles,omitempty"`
+
+	// Repo The git repository an export of type repo writes to.
+	Repo *ApplicationExportRepo `json:"repo,omitempty"`
+}
+
+// ApplicationExportPostExportType defines model for ApplicationExportPost.ExportType.
+type ApplicationExportPostExportType string
+
+// ApplicationExportRepo The git repository an export of type repo writes to.
+type ApplicationExportRepo struct {
+	Branch        *string `json:"branch,omitempty"`
+	CommitMessage *string `json:"commitMessage,omitempty"`
+	Directory     *string `json:"directory,omitempty"`
+}
+
+// ApplicationExportResult The address of an export's zip, ready now
+//
+// Example: {"url":"https://files.example.com/exports/575ec8687ae143cd83dc4a97.zip?signature=abc"}
+type ApplicationExportResult struct {
+	// URL A pre-signed address of the zip; it needs no token.
+	URL *string `json:"url,omitempty"`
+}
+
+// ApplicationFtueTracking The state of one first-use tutorial.
+type ApplicationFtueTracking struct {
+	Name    string                        `json:"name"`
+	Status  ApplicationFtueTrackingStatus `json:"status"`
+	Version float64                       `json:"version"`
+}
+
+// ApplicationFtueTrackingStatus defines model for ApplicationFtueTracking.Status.
+type ApplicationFtueTrackingStatus string
+
+// ApplicationGlobal One global variable of an application.
+type ApplicationGlobal struct {
+	CloudOnly   *bool   `json:"cloudOnly,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// JSON The value, as JSON text.
+	JSON string `json:"json"`
+	Key  string `json:"key"`
+}
+
+// ApplicationImportConflictBehavior What an import does with a resource the application already has:
+// create another, count it as an error, keep the existing one, or
+// replace it.
+type ApplicationImportConflictBehavior string
+
+// ApplicationImportForm The multipart/form-data body of an import. Every part is optional
+// for the API, but one of `importBundle` and `options.importUrl`
+// names what to import.
+type ApplicationImportForm struct {
+	// Email Address told when the import job ends; by default the
+	// requesting user's.
+	Email *string `json:"email,omitempty"`
+
+	// ImportBundle The zip of resources to import, such as an export's bundle.
+	ImportBundle *openapi_types.File `json:"importBundle,omitempty"`
+
+	// Options Schema for the options of an application import
+	Options *ImportIntoApplicationOptions `json:"options,omitempty"`
+}
+
+// ApplicationImportResourceType A kind of resource an import can be limited to.
+type ApplicationImportResourceType string
 
 // ApplicationJobLog Schema for a single Application Job Log
 //
@@ -254,7 +645,8 @@ type ApplicationJobLog struct {
 	// Example: 575ec8687ae143cd83dc4a97
 	JobID *ObjectID `json:"jobId,omitempty"`
 
-	// Name The job's name, such as ArchiveData.
+	// Name The job's name, such as ArchiveData: for a job an operation of
+	// this document starts, that operation's x-losant-job-name.
 	Name *string `json:"name,omitempty"`
 
 	// Output What the run produced.
@@ -496,6 +888,61 @@ type ApplicationJobLogs struct {
 // ApplicationJobLogsSortDirection defines model for ApplicationJobLogs.sortDirection.
 type ApplicationJobLogsSortDirection string
 
+// ApplicationOwnerType What kind of account owns an application.
+type ApplicationOwnerType string
+
+// ApplicationResourceValidationError One resource that could not be created, and why.
+type ApplicationResourceValidationError struct {
+	ID      *string `json:"id,omitempty"`
+	Message *string `json:"message,omitempty"`
+	Name    *string `json:"name,omitempty"`
+
+	// Type The resource's kind, such as Flow.
+	Type *string `json:"type,omitempty"`
+}
+
+// ApplicationSummary How many resources of each kind the application holds, and its
+// usage. `summaryInclude` and `summaryExclude` choose the fields.
+type ApplicationSummary struct {
+	APITokenCount             *int `json:"apiTokenCount,omitempty"`
+	CertificateAuthorityCount *int `json:"certificateAuthorityCount,omitempty"`
+	CertificateCount          *int `json:"certificateCount,omitempty"`
+	CredentialCount           *int `json:"credentialCount,omitempty"`
+	DashCount                 *int `json:"dashCount,omitempty"`
+	DataTableCount            *int `json:"dataTableCount,omitempty"`
+	DeviceCount               *int `json:"deviceCount,omitempty"`
+	DeviceRecipeCount         *int `json:"deviceRecipeCount,omitempty"`
+	EventCount                *int `json:"eventCount,omitempty"`
+	ExperienceDomainCount     *int `json:"experienceDomainCount,omitempty"`
+	ExperienceEndpointCount   *int `json:"experienceEndpointCount,omitempty"`
+	ExperienceGroupCount      *int `json:"experienceGroupCount,omitempty"`
+	ExperienceSlugCount       *int `json:"experienceSlugCount,omitempty"`
+	ExperienceUserCount       *int `json:"experienceUserCount,omitempty"`
+	ExperienceVersionCount    *int `json:"experienceVersionCount,omitempty"`
+	ExperienceViewCount       *int `json:"experienceViewCount,omitempty"`
+	FileCount                 *int `json:"fileCount,omitempty"`
+	FlowCount                 *int `json:"flowCount,omitempty"`
+	IntegrationCount          *int `json:"integrationCount,omitempty"`
+	KeyCount                  *int `json:"keyCount,omitempty"`
+	NotebookCount             *int `json:"notebookCount,omitempty"`
+	NotebookStats             *struct {
+		AwaitingCompletion *int `json:"awaitingCompletion,omitempty"`
+		MinutesThisPeriod  *int `json:"minutesThisPeriod,omitempty"`
+		RunsThisPeriod     *int `json:"runsThisPeriod,omitempty"`
+	} `json:"notebookStats,omitempty"`
+
+	// PayloadCount Payload counts by kind (appFile, dataTable, deviceState, mqttIn,
+	// webhook, ...), each a map of source to count. Kept open here.
+	PayloadCount     *map[string]interface{} `json:"payloadCount,omitempty"`
+	PrivateFileCount *int                    `json:"privateFileCount,omitempty"`
+	ResourceJobCount *int                    `json:"resourceJobCount,omitempty"`
+	StorageStats     *struct {
+		Count *int `json:"count,omitempty"`
+		Size  *int `json:"size,omitempty"`
+	} `json:"storageStats,omitempty"`
+	WebhookCount *int `json:"webhookCount,omitempty"`
+}
+
 // Error Schema for errors returned by the API
 //
 // Example: {"message":"Application was not found","type":"NotFound"}
@@ -506,6 +953,53 @@ type Error struct {
 	// Type The kind of error, such as NotFound or Validation.
 	Type *string `json:"type,omitempty"`
 }
+
+// ImportIntoApplicationOptions Schema for the options of an application import
+type ImportIntoApplicationOptions struct {
+	CallbackURL *string `json:"callbackUrl,omitempty"`
+
+	// ConflictBehavior What an import does with a resource the application already has:
+	// create another, count it as an error, keep the existing one, or
+	// replace it.
+	ConflictBehavior *ApplicationImportConflictBehavior `json:"conflictBehavior,omitempty"`
+	CredentialName   *string                            `json:"credentialName,omitempty"`
+	DryRun           *bool                              `json:"dryRun,omitempty"`
+	ForceJob         *bool                              `json:"forceJob,omitempty"`
+
+	// FromApplicationID A Losant object ID, 24 hexadecimal characters.
+	//
+	// Example: 575ec8687ae143cd83dc4a97
+	FromApplicationID *ObjectID `json:"fromApplicationId,omitempty"`
+
+	// ImportURL Import the zip at this address instead of an uploaded one.
+	ImportURL *string `json:"importUrl,omitempty"`
+
+	// Include Import only these kinds of resources.
+	Include *[]ApplicationImportResourceType `json:"include,omitempty"`
+	Repo    *struct {
+		Branch    *string `json:"branch,omitempty"`
+		Directory *string `json:"directory,omitempty"`
+	} `json:"repo,omitempty"`
+}
+
+// JobEnqueuedResult The answer of an action that started a job: the id of the
+// application job log that records the run.
+//
+// Example: {"jobId":"575ec76c7ae143cd83dc4a96","jobQueued":true,"success":true}
+type JobEnqueuedResult struct {
+	// JobID A Losant object ID, 24 hexadecimal characters.
+	//
+	// Example: 575ec8687ae143cd83dc4a97
+	JobID     *ObjectID                   `json:"jobId,omitempty"`
+	JobQueued *JobEnqueuedResultJobQueued `json:"jobQueued,omitempty"`
+	Success   *JobEnqueuedResultSuccess   `json:"success,omitempty"`
+}
+
+// JobEnqueuedResultJobQueued defines model for JobEnqueuedResult.JobQueued.
+type JobEnqueuedResultJobQueued bool
+
+// JobEnqueuedResultSuccess defines model for JobEnqueuedResult.Success.
+type JobEnqueuedResultSuccess bool
 
 // ObjectID A Losant object ID, 24 hexadecimal characters.
 //
@@ -610,6 +1104,15 @@ type QueryValueCondition1 struct {
 // SortDirection A sort direction.
 type SortDirection string
 
+// ValidationErrors Schema for errors found while validating the resources of an application
+//
+// Example: {"message":"Too many validation errors","type":"Validation","validationErrors":[{"id":"575ed18f7ae143cd83dc4aa6","message":"node 3 is missing its configuration","name":"Alert on high temperature","type":"Flow"}]}
+type ValidationErrors struct {
+	Message          *string                               `json:"message,omitempty"`
+	Type             *string                               `json:"type,omitempty"`
+	ValidationErrors *[]ApplicationResourceValidationError `json:"validationErrors,omitempty"`
+}
+
 // Actions defines model for actions.
 type Actions = bool
 
@@ -667,6 +1170,137 @@ type Unauthorized = Error
 // Example: {"message":"Application was not found","type":"NotFound"}
 type UnexpectedError = Error
 
+// GetApplicationParams defines parameters for GetApplication.
+type GetApplicationParams struct {
+	// SummaryExclude Comma-separated list of summary fields to leave out of the application's summary.
+	SummaryExclude *string `form:"summaryExclude,omitempty" json:"summaryExclude,omitempty"`
+
+	// SummaryInclude Comma-separated list of the only summary fields to put in the application's summary.
+	SummaryInclude *string `form:"summaryInclude,omitempty" json:"summaryInclude,omitempty"`
+
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// Losantdomain Domain scope of request (rarely needed)
+	Losantdomain *Losantdomain `json:"losantdomain,omitempty"`
+}
+
+// ArchiveDataParams defines parameters for ArchiveData.
+type ArchiveDataParams struct {
+	// Date The day to archive, as milliseconds since the epoch (a decimal
+	// string). It must be older than 31 days and newer than the
+	// organization's data TTL.
+	Date string `form:"date" json:"date"`
+
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// Losantdomain Domain scope of request (rarely needed)
+	Losantdomain *Losantdomain `json:"losantdomain,omitempty"`
+}
+
+// BackfillArchiveDataParams defines parameters for BackfillArchiveData.
+type BackfillArchiveDataParams struct {
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// Losantdomain Domain scope of request (rarely needed)
+	Losantdomain *Losantdomain `json:"losantdomain,omitempty"`
+}
+
+// CloneApplicationParams defines parameters for CloneApplication.
+type CloneApplicationParams struct {
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// Losantdomain Domain scope of request (rarely needed)
+	Losantdomain *Losantdomain `json:"losantdomain,omitempty"`
+}
+
+// ExportApplicationParams defines parameters for ExportApplication.
+type ExportApplicationParams struct {
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// Losantdomain Domain scope of request (rarely needed)
+	Losantdomain *Losantdomain `json:"losantdomain,omitempty"`
+}
+
+// FullDataTablesArchiveParams defines parameters for FullDataTablesArchive.
+type FullDataTablesArchiveParams struct {
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// Losantdomain Domain scope of request (rarely needed)
+	Losantdomain *Losantdomain `json:"losantdomain,omitempty"`
+}
+
+// FullEventsArchiveParams defines parameters for FullEventsArchive.
+type FullEventsArchiveParams struct {
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// Losantdomain Domain scope of request (rarely needed)
+	Losantdomain *Losantdomain `json:"losantdomain,omitempty"`
+}
+
+// ImportApplicationParams defines parameters for ImportApplication.
+type ImportApplicationParams struct {
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// Losantdomain Domain scope of request (rarely needed)
+	Losantdomain *Losantdomain `json:"losantdomain,omitempty"`
+}
+
 // GetApplicationJobLogsParams defines parameters for GetApplicationJobLogs.
 type GetApplicationJobLogsParams struct {
 	// SortField Field to sort the results by.
@@ -712,6 +1346,15 @@ type GetApplicationJobLogParams struct {
 	// Losantdomain Domain scope of request (rarely needed)
 	Losantdomain *Losantdomain `json:"losantdomain,omitempty"`
 }
+
+// CloneApplicationJSONRequestBody defines body for CloneApplication for application/json ContentType.
+type CloneApplicationJSONRequestBody = ApplicationClonePost
+
+// ExportApplicationJSONRequestBody defines body for ExportApplication for application/json ContentType.
+type ExportApplicationJSONRequestBody = ApplicationExportPost
+
+// ImportApplicationMultipartRequestBody defines body for ImportApplication for multipart/form-data ContentType.
+type ImportApplicationMultipartRequestBody = ApplicationImportForm
 
 // AsQueryID returns the union data inside the QueryIDCondition as a QueryID
 func (t QueryIDCondition) AsQueryID() (QueryID, error) {
@@ -1015,6 +1658,30 @@ func (t *QueryValueCondition) UnmarshalJSON(b []byte) error {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// GetApplication Get an application
+	// (GET /applications/{applicationId})
+	GetApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params GetApplicationParams)
+	// ArchiveData Archive a day of an application's device data
+	// (GET /applications/{applicationId}/archiveData)
+	ArchiveData(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params ArchiveDataParams)
+	// BackfillArchiveData Backfill an application's archive
+	// (GET /applications/{applicationId}/backfillArchiveData)
+	BackfillArchiveData(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params BackfillArchiveDataParams)
+	// CloneApplication Clone an application
+	// (POST /applications/{applicationId}/clone)
+	CloneApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params CloneApplicationParams)
+	// ExportApplication Export an application
+	// (POST /applications/{applicationId}/export)
+	ExportApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params ExportApplicationParams)
+	// FullDataTablesArchive Archive an application's data tables
+	// (GET /applications/{applicationId}/fullDataTablesArchive)
+	FullDataTablesArchive(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params FullDataTablesArchiveParams)
+	// FullEventsArchive Archive an application's events
+	// (GET /applications/{applicationId}/fullEventsArchive)
+	FullEventsArchive(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params FullEventsArchiveParams)
+	// ImportApplication Import resources into an application
+	// (POST /applications/{applicationId}/import)
+	ImportApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params ImportApplicationParams)
 	// GetApplicationJobLogs List an application's job logs
 	// (GET /applications/{applicationId}/jobLogs)
 	GetApplicationJobLogs(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params GetApplicationJobLogsParams)
@@ -1031,6 +1698,757 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// GetApplication operation middleware
+func (siw *ServerInterfaceWrapper) GetApplication(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetApplicationParams
+
+	// ------------- Optional query parameter "summaryExclude" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "summaryExclude", r.URL.Query(), &params.SummaryExclude, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "summaryExclude"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "summaryExclude", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "summaryInclude" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "summaryInclude", r.URL.Query(), &params.SummaryInclude, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "summaryInclude"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "summaryInclude", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var Losantdomain Losantdomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &Losantdomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.Losantdomain = &Losantdomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetApplication(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ArchiveData operation middleware
+func (siw *ServerInterfaceWrapper) ArchiveData(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ArchiveDataParams
+
+	// ------------- Required query parameter "date" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "date", r.URL.Query(), &params.Date, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "date"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "date", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var Losantdomain Losantdomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &Losantdomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.Losantdomain = &Losantdomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ArchiveData(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// BackfillArchiveData operation middleware
+func (siw *ServerInterfaceWrapper) BackfillArchiveData(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params BackfillArchiveDataParams
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var Losantdomain Losantdomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &Losantdomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.Losantdomain = &Losantdomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.BackfillArchiveData(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CloneApplication operation middleware
+func (siw *ServerInterfaceWrapper) CloneApplication(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CloneApplicationParams
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var Losantdomain Losantdomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &Losantdomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.Losantdomain = &Losantdomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CloneApplication(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ExportApplication operation middleware
+func (siw *ServerInterfaceWrapper) ExportApplication(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportApplicationParams
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var Losantdomain Losantdomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &Losantdomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.Losantdomain = &Losantdomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ExportApplication(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// FullDataTablesArchive operation middleware
+func (siw *ServerInterfaceWrapper) FullDataTablesArchive(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FullDataTablesArchiveParams
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var Losantdomain Losantdomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &Losantdomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.Losantdomain = &Losantdomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.FullDataTablesArchive(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// FullEventsArchive operation middleware
+func (siw *ServerInterfaceWrapper) FullEventsArchive(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FullEventsArchiveParams
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var Losantdomain Losantdomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &Losantdomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.Losantdomain = &Losantdomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.FullEventsArchive(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ImportApplication operation middleware
+func (siw *ServerInterfaceWrapper) ImportApplication(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ImportApplicationParams
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var Losantdomain Losantdomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &Losantdomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.Losantdomain = &Losantdomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ImportApplication(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // GetApplicationJobLogs operation middleware
 func (siw *ServerInterfaceWrapper) GetApplicationJobLogs(w http.ResponseWriter, r *http.Request) {
@@ -1408,6 +2826,14 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/jobLogs", wrapper.GetApplicationJobLogs)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/jobLogs/{jobId}", wrapper.GetApplicationJobLog)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}", wrapper.GetApplication)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/applications/{applicationId}/export", wrapper.ExportApplication)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/applications/{applicationId}/clone", wrapper.CloneApplication)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/applications/{applicationId}/import", wrapper.ImportApplication)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/archiveData", wrapper.ArchiveData)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/backfillArchiveData", wrapper.BackfillArchiveData)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/fullDataTablesArchive", wrapper.FullDataTablesArchive)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/fullEventsArchive", wrapper.FullEventsArchive)
 
 	return m
 }
@@ -1432,6 +2858,999 @@ type TooManyRequestsJSONResponse struct {
 type UnauthorizedJSONResponse Error
 
 type UnexpectedErrorJSONResponse Error
+
+type GetApplicationRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        GetApplicationParams
+}
+
+type GetApplicationResponseObject interface {
+	VisitGetApplicationResponse(w http.ResponseWriter) error
+}
+
+type GetApplication200JSONResponse Application
+
+func (response GetApplication200JSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplication400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetApplication400JSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetApplication401JSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplication403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetApplication403JSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplication404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response GetApplication404JSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplication429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetApplication429JSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplicationdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetApplicationdefaultJSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveDataRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        ArchiveDataParams
+}
+
+type ArchiveDataResponseObject interface {
+	VisitArchiveDataResponse(w http.ResponseWriter) error
+}
+
+type ArchiveData202JSONResponse JobEnqueuedResult
+
+func (response ArchiveData202JSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveData400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ArchiveData400JSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveData401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ArchiveData401JSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveData403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ArchiveData403JSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveData404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response ArchiveData404JSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveData429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ArchiveData429JSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveDatadefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ArchiveDatadefaultJSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveDataRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        BackfillArchiveDataParams
+}
+
+type BackfillArchiveDataResponseObject interface {
+	VisitBackfillArchiveDataResponse(w http.ResponseWriter) error
+}
+
+type BackfillArchiveData202JSONResponse JobEnqueuedResult
+
+func (response BackfillArchiveData202JSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveData400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response BackfillArchiveData400JSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveData401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response BackfillArchiveData401JSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveData403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response BackfillArchiveData403JSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveData404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response BackfillArchiveData404JSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveData429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response BackfillArchiveData429JSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveDatadefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response BackfillArchiveDatadefaultJSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplicationRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        CloneApplicationParams
+	Body          *CloneApplicationJSONRequestBody
+}
+
+type CloneApplicationResponseObject interface {
+	VisitCloneApplicationResponse(w http.ResponseWriter) error
+}
+
+type CloneApplication200JSONResponse ApplicationCloneDryRunResult
+
+func (response CloneApplication200JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication201JSONResponse ApplicationCreationByTemplateResult
+
+func (response CloneApplication201JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication202JSONResponse JobEnqueuedResult
+
+func (response CloneApplication202JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CloneApplication400JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CloneApplication401JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CloneApplication403JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response CloneApplication404JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication422JSONResponse ValidationErrors
+
+func (response CloneApplication422JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CloneApplication429JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplicationdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CloneApplicationdefaultJSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplicationRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        ExportApplicationParams
+	Body          *ExportApplicationJSONRequestBody
+}
+
+type ExportApplicationResponseObject interface {
+	VisitExportApplicationResponse(w http.ResponseWriter) error
+}
+
+type ExportApplication200JSONResponse ApplicationExportResult
+
+func (response ExportApplication200JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplication202JSONResponse JobEnqueuedResult
+
+func (response ExportApplication202JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplication400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ExportApplication400JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ExportApplication401JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplication403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ExportApplication403JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplication404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response ExportApplication404JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplication429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ExportApplication429JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplicationdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ExportApplicationdefaultJSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchiveRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        FullDataTablesArchiveParams
+}
+
+type FullDataTablesArchiveResponseObject interface {
+	VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error
+}
+
+type FullDataTablesArchive202JSONResponse JobEnqueuedResult
+
+func (response FullDataTablesArchive202JSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchive400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response FullDataTablesArchive400JSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchive401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response FullDataTablesArchive401JSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchive403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response FullDataTablesArchive403JSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchive404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response FullDataTablesArchive404JSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchive429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response FullDataTablesArchive429JSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchivedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response FullDataTablesArchivedefaultJSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchiveRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        FullEventsArchiveParams
+}
+
+type FullEventsArchiveResponseObject interface {
+	VisitFullEventsArchiveResponse(w http.ResponseWriter) error
+}
+
+type FullEventsArchive202JSONResponse JobEnqueuedResult
+
+func (response FullEventsArchive202JSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchive400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response FullEventsArchive400JSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchive401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response FullEventsArchive401JSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchive403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response FullEventsArchive403JSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchive404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response FullEventsArchive404JSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchive429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response FullEventsArchive429JSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchivedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response FullEventsArchivedefaultJSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplicationRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        ImportApplicationParams
+	Body          *multipart.Reader
+}
+
+type ImportApplicationResponseObject interface {
+	VisitImportApplicationResponse(w http.ResponseWriter) error
+}
+
+type ImportApplication200JSONResponse Application
+
+func (response ImportApplication200JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplication202JSONResponse JobEnqueuedResult
+
+func (response ImportApplication202JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplication400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ImportApplication400JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ImportApplication401JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplication403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ImportApplication403JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplication404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response ImportApplication404JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplication429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ImportApplication429JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplicationdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ImportApplicationdefaultJSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type GetApplicationJobLogsRequestObject struct {
 	ApplicationID ApplicationID `json:"applicationId"`
@@ -1664,6 +4083,30 @@ func (response GetApplicationJobLogdefaultJSONResponse) VisitGetApplicationJobLo
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// GetApplication Get an application
+	// (GET /applications/{applicationId})
+	GetApplication(ctx context.Context, request GetApplicationRequestObject) (GetApplicationResponseObject, error)
+	// ArchiveData Archive a day of an application's device data
+	// (GET /applications/{applicationId}/archiveData)
+	ArchiveData(ctx context.Context, request ArchiveDataRequestObject) (ArchiveDataResponseObject, error)
+	// BackfillArchiveData Backfill an application's archive
+	// (GET /applications/{applicationId}/backfillArchiveData)
+	BackfillArchiveData(ctx context.Context, request BackfillArchiveDataRequestObject) (BackfillArchiveDataResponseObject, error)
+	// CloneApplication Clone an application
+	// (POST /applications/{applicationId}/clone)
+	CloneApplication(ctx context.Context, request CloneApplicationRequestObject) (CloneApplicationResponseObject, error)
+	// ExportApplication Export an application
+	// (POST /applications/{applicationId}/export)
+	ExportApplication(ctx context.Context, request ExportApplicationRequestObject) (ExportApplicationResponseObject, error)
+	// FullDataTablesArchive Archive an application's data tables
+	// (GET /applications/{applicationId}/fullDataTablesArchive)
+	FullDataTablesArchive(ctx context.Context, request FullDataTablesArchiveRequestObject) (FullDataTablesArchiveResponseObject, error)
+	// FullEventsArchive Archive an application's events
+	// (GET /applications/{applicationId}/fullEventsArchive)
+	FullEventsArchive(ctx context.Context, request FullEventsArchiveRequestObject) (FullEventsArchiveResponseObject, error)
+	// ImportApplication Import resources into an application
+	// (POST /applications/{applicationId}/import)
+	ImportApplication(ctx context.Context, request ImportApplicationRequestObject) (ImportApplicationResponseObject, error)
 	// GetApplicationJobLogs List an application's job logs
 	// (GET /applications/{applicationId}/jobLogs)
 	GetApplicationJobLogs(ctx context.Context, request GetApplicationJobLogsRequestObject) (GetApplicationJobLogsResponseObject, error)
@@ -1709,6 +4152,246 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// GetApplication operation middleware
+func (sh *strictHandler) GetApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params GetApplicationParams) {
+	var request GetApplicationRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetApplication(ctx, request.(GetApplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetApplication")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetApplicationResponseObject); ok {
+		if err := validResponse.VisitGetApplicationResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ArchiveData operation middleware
+func (sh *strictHandler) ArchiveData(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params ArchiveDataParams) {
+	var request ArchiveDataRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ArchiveData(ctx, request.(ArchiveDataRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ArchiveData")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ArchiveDataResponseObject); ok {
+		if err := validResponse.VisitArchiveDataResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// BackfillArchiveData operation middleware
+func (sh *strictHandler) BackfillArchiveData(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params BackfillArchiveDataParams) {
+	var request BackfillArchiveDataRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.BackfillArchiveData(ctx, request.(BackfillArchiveDataRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BackfillArchiveData")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(BackfillArchiveDataResponseObject); ok {
+		if err := validResponse.VisitBackfillArchiveDataResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CloneApplication operation middleware
+func (sh *strictHandler) CloneApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params CloneApplicationParams) {
+	var request CloneApplicationRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	var body CloneApplicationJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CloneApplication(ctx, request.(CloneApplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CloneApplication")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CloneApplicationResponseObject); ok {
+		if err := validResponse.VisitCloneApplicationResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ExportApplication operation middleware
+func (sh *strictHandler) ExportApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params ExportApplicationParams) {
+	var request ExportApplicationRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	var body ExportApplicationJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportApplication(ctx, request.(ExportApplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportApplication")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ExportApplicationResponseObject); ok {
+		if err := validResponse.VisitExportApplicationResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// FullDataTablesArchive operation middleware
+func (sh *strictHandler) FullDataTablesArchive(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params FullDataTablesArchiveParams) {
+	var request FullDataTablesArchiveRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.FullDataTablesArchive(ctx, request.(FullDataTablesArchiveRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FullDataTablesArchive")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(FullDataTablesArchiveResponseObject); ok {
+		if err := validResponse.VisitFullDataTablesArchiveResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// FullEventsArchive operation middleware
+func (sh *strictHandler) FullEventsArchive(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params FullEventsArchiveParams) {
+	var request FullEventsArchiveRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.FullEventsArchive(ctx, request.(FullEventsArchiveRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FullEventsArchive")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(FullEventsArchiveResponseObject); ok {
+		if err := validResponse.VisitFullEventsArchiveResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ImportApplication operation middleware
+func (sh *strictHandler) ImportApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params ImportApplicationParams) {
+	var request ImportApplicationRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	if reader, err := r.MultipartReader(); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode multipart body: %w", err))
+		return
+	} else {
+		request.Body = reader
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ImportApplication(ctx, request.(ImportApplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ImportApplication")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ImportApplicationResponseObject); ok {
+		if err := validResponse.VisitImportApplicationResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // GetApplicationJobLogs operation middleware
@@ -1771,84 +4454,158 @@ func (sh *strictHandler) GetApplicationJobLog(w http.ResponseWriter, r *http.Req
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hzrchs3svCroGZdJXtrRFKX+ML8+RRLzirljRNLdqo+U3sEzjRJWDPAGMBIYlR891NoYO6gOOSRc+ps",
-	"bf6ExuDS3eh7N/QQRCLNBAeuVTB+COCeplkC+PskyxIWUc0E/0VM34v5W2G+aYjNV5WnKZXLYByckBnj",
-	"TC0gJjHVlFAZLdgtkDumF4RpRUSus1wHYXBLkxzMYlptfR4H4+CHVz9A9Prl61cUDo6Povj1URwd0zev",
-	"gjBg5fdXL6PW95fmOzd7G9BTyhIVjL8EIlP/zyEyiEQaXIUB8DgYH7w6fvPy4PjojfkvDJSmUtvRHw5f",
-	"j/C/VRh8FdOze4jyJnDdw98EOPd8A3ycpmCIZIlySjUNwsBRZPwQxOKOJ4LGn6SFfaF1psbD4YwloAY1",
-	"LIaOrMPD0eEP+6OX+wejQaRuB/M/DX53kmkNPBgfHB4d//Dy1es3qzAQdxzkJvripMtlZoCsXUsQBpkU",
-	"cwkKeSGqrv5gNELa6VwF4yAWHIIw0ELTBL+twkDCtxyUhvin5WOnG0LUpjoYcgUSPyiRywg2gV/M82Ig",
-	"c17y7IkOxkFFu8vR8Xj0anx8ODg4PPr/du7vOeT+iaPxaDQYjUZu4oXhnLUzD4qZJZEq6q1WYVeuzvlv",
-	"NVJXgnW5ABKLKE+Ba5xOMjqHPUUcW3wnidqVqdfxy2GHPR6/su92Dayi88pcxAJoDBLh/QhaLk9mGiQK",
-	"JahIsgxBGgf/EHckEXxOtCB3lGkyhZmQQKRZw/h8TIDpBUhCCc/TKUgiZkRBJHisiJCE8gn/x+Xlb/sx",
-	"1TCYGCyLCxwHRyMDYbSAlJqTtaWJ0pLxuYUyo5KmoB2gNDJQqS6UH0HnkpOCuMRNJAzHMsEVoLYMxsG3",
-	"HOSyusX/KvasAxLDjOaJDsYzmigIC8CmQiRAebAKg/v9udifsXtzx1rm4EYK1nB7rsI2a7YBPz8lVCkR",
-	"MaohtkZDL4A02aIi2GOMbbbLqF5UuDXPtvqGyQrkCuFnEmbBOPjbsDKIQ/tVDT9Mv0Kkz634QjqFOIZ4",
-	"7RUUE8q76HUJ5bbeW7DQbnsJZ8Weq1Kqe1L/q5gSKKxgH/q/9tPfnvokdE8Yv+nB92ZaH3rb7Z6Q2O9x",
-	"QwOoUJTrWKTUHNyG9xTHiYpEBkZROAtInksqIVkSDhBD/KJB87oz49CxuqvCp3HoBo1SkKbt5f0q9DuR",
-	"89gqcK6B65ZpGX5Vgtf8RPMzBaXoHGW+mkjuqCJcaDLDDUtqlkes+vLAmZRCWribhMQPhM3qmqJ17CoM",
-	"fqLxR0vhXbFqqBCS5kqTlOpoQTKqNUhOJsG/vpzsv6P7s8kkvno4PF49mwQVyp9pwmKrx54Q6ZQmMyFT",
-	"1DIWvVUYvBNyyuIY+M43GEWgFNHiBjiJBVhiLugtEMoJjSLIjJpA5q0wrI59QgSNFrJwJDS6UQRuQS6d",
-	"2JhvIgNp79yChaL3lBxsVGAi5v9bnOw/fhUGl0L8k/Kl42q1K6qXQpCU8mXBPyokWQJUAVGJuCMmLqmQ",
-	"/Ug1vGcp02f3Eeqnp77piCYJSMIUkVQbJZ4yjbaw7aPtl06a71A3e1hz5/DkT5zmeiEk+xN25o1zfmsk",
-	"GdmtkJGKQo0TvosYMEVSphTj87CS/pDAfWYMq3E0c37DzbUhwnCfQaQhtkfsjLPRcDQhCuQtSAK4WYn0",
-	"BY46JP7HOJ/wJRHoSIObUmzpT0d0besFziYz43QTQ6kESF2kfxFTYhaGdWz/EzltFzkhuBlIzawD0XHv",
-	"+3l0YQAFZz62oHPrJbexrQ4r00RbHXaOqzxJof4Hl3533wWWQ9qsfWmd8j1FzPeQqDxaEKpIjZEGlWAW",
-	"3l4907QV4h/ssnoSqT8GtZRSG40/FlSTG8Zj6/o6n13ccVWEHQYL4HkajL+0GNxlhoScU87+tKNXHpTr",
-	"0rQV0nUeb+Ww+iPfyWg9SgIaaSFJuQaJIHNeJ4JDm2bs0pmcWSLuAqM9b1lk3DC1VBpSLy3qabRtcKjr",
-	"mX53WESNd0LeKCL4+nuMqVpMBZUx/tZU0ynmsuDWmKcaXlxomApxU459hIhl4Ee0lerrAg28oG6Zr0Yx",
-	"MtZ8lifJ0phQLrQB3BhXapRjTDXsa5ZC4D+z0riPHmicuG84davda2r60e2Vndd/70KxbykgF3aZMcya",
-	"6aTtMVfm1R0okKcCX86zdEvaaC1LrIDHEFtfwPo3M8oSi2XTApX+ik9p4vo9Rdwkr5Jcr3KL1WaGZ+mq",
-	"D6rnhenxiFGdQai6MRpAkFh0cTQO8pRGN59k0t3q08f31oOOyV2dL4DHqsEUuWRBGKT0/j3wuV4Yv+Lw",
-	"2EOQopbSPugkjo2CBOP+JmsOYxpSXFqeirttPtelUzrAuAEqJV0icNyTxzqz6gjdZZYCkZTPISSMk5Ql",
-	"CSvSsYpxp6sgE9GiKTEit4rIHWiTuebEGUtgLeHdqWaOuTyWZkLqnag+pxru6HIHY/sX2uc9RTSVc9Ae",
-	"G7XZNFMJXG8HrU3ceaXTWgWCM0LjDf1y8eFXouFeD9ZoPekRRNSy3495NKRZQjW8NfHXvef8SzeBRHYG",
-	"xi81R2AXnfOhKjCuVzqZFHEe+TTqzj59JNKUaU/eMQwiCdTVjntQzTgGl8YxUKdMgvGSlt5dLQtsmtQo",
-	"snqEWNWlWHkJ1FVrfcW6ob+aOePTArCP79HrBKA/5TxO4DNIxWxg3lXOxk/agLE1lT1pzcXbheF4Vduq",
-	"lvaWkIrb3ptJyITTlT5vVAvZeyt1w7IM4lOq4Zy/y3UuYfuVl0J8SLY9EZmqnkzsv9aliczR2y38VWCm",
-	"+ERryaa5BtVz+W2ZX0afCpeVzLqVe/e5uZPP9pZ9Bj1A66Wo6pXvplgWX0gkcq5BljLq1GLLP6r3prTk",
-	"m2MTygxDExILDkQJMqOypwKvnOXmvu8kwD4q7Np4AWSUS2PqiNKQeY2RS+w8Diyz7tXdQiQl3k9D998L",
-	"q0rjmJlhmvxWI6ir+jZhe481pj1FaHxLeQSxtbwkoXye0zmg4XJ5azUgZ5ixv4ElBrqcWGgmHEsoC5HE",
-	"Y3L9jPL4OiTXz4S8JpTH5PoZNz81vQGSZ8ahOhiNiMqn++YsBupHQid8xiCJcZIilEypBIKdEOQ5fMtp",
-	"wvTyha28u0MNBLZgIKSyJfgm+xg4dhccS8wVGoNzuwN2ybSlx+D2F5zyVxyyOfuGO52fvhXcMlg90Nq4",
-	"7rO5zcbS/pkM38HtjMYuAHQyDLttUk8Z7LZDIy2wwxb9on/v4nrkXygBTwqA/O6q7U1F5JwfFd/sG6Nn",
-	"q+g+7XQhpH5nZLxRl29Qr1M9IFYpFPqHRJSTqVH1hlZkuqzHK8iHJSFa7BG2zmlQvMMHvjBnXeLEl8WR",
-	"ULqbTI3JtU0TOWVY5d2viVFyWlKuGHD944RflybPKFCXJnHrrPvn1oBMGafJgLxNzFJla9i2ajrhqDdt",
-	"iTFhmIM0MLk2JUcuCxO2HpT2OqyZXJfLx1/O8+xFlrbD0aHPBw7GCZ8mkNoCKLlbmDi78Hn4vCDeniKY",
-	"4u96BlZTdYCpJY3W5oPWuPIPO4VkakO9KhJJAlHhQ3iESu1ct0IPKhgflFHMlycte3lrWr3LUb4uyasw",
-	"yPByRmGQgfwNf6MdKrIBRo0JqW0UZKlJVRTYUac6WnKMHtdbR4rVE4a8Odf+rkGsr5cKyQijMA4dU9jI",
-	"WXMLGdcwt95mabZ3s98+pz1r8nntsJK2vo+PJF6s30dtpHzy2znJeQxSaSFiwurJl0oeWrf1UBUH8NrM",
-	"GUEYnFy8DcLg9Az/11UitRRh2WjYkbOLxkmrBks8rHHE3/a9RNv6o0saME5okviu8vEkufLRaI0WrKkJ",
-	"1LOKSGx6Q7NWXEFTOezclNUzs455pDsT4NxJweeh02EZSGVYXBAJNPbHPd68o2GqIu2IOFYVzgI649BX",
-	"BmNNYswR/KzZp9B0P5hragjG1mz9JGIUk1Kou2lvYkOfIpo4Pw3J4TFZwD2NIWIpTUi0oJJGJkwd9G1X",
-	"df1jwbjbP+YjnHNrH4Hu/BRLWHmSYO6SWhY18JgxrLK5vsVtjl7ntHXcbA9gUfHRKD7KDYTopY3dP547",
-	"eF8Qpq1bgvFbWLRNV9Eb3NNIJ0tiovcikrNOiuDwYYYmrUdQEKzCDSFvSu/rowdhkKLXUx9pxY7wrWdI",
-	"gtHZXG83G7aZbjtOS9OxJYttCiyTrUBPtgOdbzf7O2LadeeuHhcC/rl4htEWAHtiWD4MkMQlVusSuqfI",
-	"M8bNR4PWoMHTbcgfOvmpbsr2cWgvIppQuRnYsAB1nVKpgGyrl6cHuhWHblQ1pZpxeSGfeqlyQxNeJodC",
-	"Y84x/7Zg0YKUuaoBuX4WsWuSYs4JfbjyxD014RZXYriWSqYENwGogn3GFXDFNLuFrdWVu6mNKquljiLm",
-	"z+M/iwTXlNnHIynjZdnCIx/PgMfqD2Y+95jbT/+V6PTWgY0VsO2SlobYrFmcGD+dIqwBk2wPP99+xXdE",
-	"GYun/VhiC/150Y4KqmRPFRc0dJSQmsTFikaTURVHXPlAUhDlkukletNWVKZAJciT3OK0xqsy4U295zck",
-	"yvi9VJHrE9fyix7pmPyE25FJPhodRTgXf8L1YMLPaLSo9awnTGlVa+7FvnZl1JTrZje6lmk14df3+/Zt",
-	"x76dc03gXhuVIviPhLrlHCBWhGqSAFXaOklYh0it0sFLR3WAIFYWcaF1ZntxGZ+Jok2YRsjfjacl+3NB",
-	"UspQg4A04UsuE7eDGg+Hc6YX+RRfqpYLql9Bp9vXePxZrfDuqP3x7OISSa5NhFEdzYw/nRoOHmNsUaR+",
-	"vorphCdibue7TW4AMmXjJaxByBxzKtQ+42t32T+PqaYT7t7XGgtQmwD3mZBaYVrNtnaokExpdDNjSaJe",
-	"DCZ8wi+NNSgeahJm79W1HxcdFDOiZa4XCFSJ1YAYKvwsSCpiSFQ44dr+O8JMXYgbJSKiCZLENmHvKSJF",
-	"rtFSM63KB0RVHdAAO8E6kn0uES0gurH5B2Pc5sANG0JMZlKkxhbGkt0CN8Ek04jRteGGwa0tQl8XKNUE",
-	"wn2yhrBE3d7wFFSZa5wY8xcjXzuyQHoL0nZYkOt/WVlxuzlpKape1ycoCvufCzBsd7/l6IRFwBXU2PSf",
-	"55cdphQZcHsDAyHnQ7dIDc3cWrjY5r3nnocY6kUQBrdFWT44GByNBiPspsmA04wF4+BoMBoc2cBugfpl",
-	"WNtHDR8aKabV8GuVFpyDXveyTaE0Z3ReiHSdPfdUlZlAAWilJ8IJL/PfuI/NkT83vgKZStQd5tbjF2H1",
-	"9q96xIr7Cm7ZEkEwYlCbUzvTJULc81YbYZ+KyJP1rLFRbCa0L80MDqyMoDqRoPQ+zVidml/F1AA3/Juh",
-	"nL0EWeUy56A96dfmU9ovnXKurSkKa2IwrQwqT7RytQPfK8Iqs9T39cMjpY6VcfRajwULQ7cDXJVZ7Qtb",
-	"K3HWBecP9IkLXizAwGyPYdXQleqdYhmtgw7zkd6XlyOMtllqLPrIl1Jbm6BDn6cChWQgyySrFwaX+fSC",
-	"gR5QSu8tIAejUR2uAz9c/Z/XdBOXZ2hkgkZlzgD9pVtXqZddrlarndnO1Xk9r3CKst6MJbbrgpe93Ubk",
-	"wkKTl712trw/4f4zXJRlFYPvJop/lg6io+7fmwVpP36VRA8bL2B7zKflC/XNW7unvRsnlo+4jcfbeGZ7",
-	"OBr1eIS142Uq70X2MBpGdR5byHwHlhgMa89occnB5iXtF3HHo6PNixpPSY9Hx5tX+N4vm7WHbzavbT+l",
-	"RBo6HbAZveYLu3qIgdalHlx8uTIMUf1lj/dMaXxR67+VMNB0jn8Oxls5KKKpFPRCxG67UoJA4vMJT2UE",
-	"pzSCCYybkmRw0nig0RoZTA1RUfe0vxhP3A1/qPf+dodamzQ+1Xb55B67uJ+tVThUzO4IweDv/mHjIlyt",
-	"OtZ/k3po1ANXZoNe7tzwAV98rTa6dTWlWnb8ztEPPz8d17qtrU0ISfGsacKLhriwKJVg5Rt9M/vc66/1",
-	"wrZwwoJtb+HfQanX/6ZWo03Rd24xefjIX99aNRoxtt7ovP5ncHZ2IPwveH1P2P8NjMz/HcvyM7QNS3kN",
-	"j1qVrlH5Gf5jU/wm5WksymbFY58Or676MACmhnxhbdm0uxDY3WVbBZq6nmaspupRzzlW6WZFjbkSM0wm",
-	"PJpWG9Qagzzs1g3lLmtBhusYrm0Zuv6v6bI0iGZ3m5Bg9nHe+uOUoeJ/BwAA//8=",
+	"7H17b9s4tvhXIXQLtFkojvPoy8UPv5sm6d7M7U67TdoBts5uaIm22UikhqTiuEG++wUPSYl62JbdNDPd",
+	"7fzRiSWSIg95HjzP2yDiacYZYUoGg9uA3OA0Swj8fZhlCY2wopzpnzJPUyzmwSA4ZAiX7xCfMRKj0Rxh",
+	"lEsigjC4xklOdB+v2WkcDIKnz5+S6MWzF88x2T3Yj+IX+3F0gF8+D8JglPDRR5Gcn78NBi+eHfT7YRAJ",
+	"Al2PsSLBINjr7z7b7j/b3t0/7x8M+v1Bv9/r9/v/CMIgJjISNDNTDd4IQr4SgRRJMyKwygWRiI+RmhJ0",
+	"xJM8HeUSzbAgU55LEoQBYXHGKVNnST4JBkFk22yPzUAyCINJwkc4kcHg823wRcJntnf7QRhcEQ0SnBCh",
+	"zqeCyClP4uDuIgzoigUnWKqPWYwViWFxe09hcf3G4hhO9fLPy9Wgv3FGFReUTYIw0PAXy8CLXaPzeaZH",
+	"srtUbOhtEGM5PeI5U8FgT0PzmkbE/t7dC4Nxwmf258Hd3V3oH41f+OgtnxxxfWxgKZWTgsaUUTklMYqx",
+	"wgiLaEqvCZpRNUVUScRzleVqwyNTQvj5s6j2/pl+z/TY+lSnmMLeBTyT/23PeC/iaXABmx8Mdp8fvHy2",
+	"e7D/Uv8XBlJhoczTp3sv+vDfXRh84aOTGxLl1ck1P/4ygLanK+ZnN/bQAOUYK9goAxG9KXzGEo7jj8LM",
+	"fapUJgc7O2OaENnzVrFjwbpTHqJeJK97k696fTNBlSJM7+T+wdNnz1+8vOtwZp7Xzoy3LUEYZIJPBJFA",
+	"JqJy63c11kqFVS6DQRBzppFLcYUTeHcXBoL8nhOpSPx6vurEek2r51YQyXMRkVXTd+1aVyByVpzZQ9VE",
+	"wOeDg73e7t7+P0zbv+ckb2/oY6rI2Zk+OQtb7rqWBZBK6LXi1Sl774G6RKzzKUExj/KUMGWocIYn5LFE",
+	"9lh8J4za9FAvOi97jeOxfMu+2zbQEs5A4KYEx5rwD26DD0SJ+eFYEQFIWeE0/8NnKOFsghRHM0wVGpEx",
+	"FwQJ3YeyyQARqqZEIIxYno6I0GxIkoizWCIuEGZD9j/n5++3NRvoDfUq3QYOgn3NXmQ0JSnWX1YGJlIB",
+	"2YdZZljglCg7URzpWcnmLD8QlQuGHHCRbYgoPMs4AyZIddPfcyLm5S7+y43pTyQmY5wnKhiMcSJJ6CY2",
+	"4jwhmAV3YXCzPeHbY3qj91iJnNgn7mjYMe/C+tGsT/z0GGEpeUQ1kzRMQ/Pw6rEoAbbsYOvhMqym5dqq",
+	"3zb0hopyyuWCHwkyDgbBf+2UstKOeSt33o2+kEidGvQl6YjEMYkXboFrUOxFp00ohm3dBTPbdTfhxI15",
+	"V2B1R+h/4SNEHBfsAv8X7fA3X70XuCeUXXU497pZF3ib4e4R2G9hQD1RLjFTMU8xZc35HsNzJCOeEU0o",
+	"LAdETwQWJJkjRkhM4q0KzH1hxi7H0K5yPZWPrqAoDjT1C8CvXL3hOYsNAWeKMFVjLTtGKr4t53YbpERK",
+	"PAGc9+4LMywR4wqNYcACmsUn7rqegRMhuDDzrgISXiA6rlxTqp+9C4PXOP5gILzpqiokBKW5VCjFKpqi",
+	"DCtFBEPD4J+fD7ff4O3xcBhf3O4d3D0aBuWSP+GExoaO3eOiU5yMuUiBypjl3YXBGy5GNI4J23gHo4hI",
+	"iRS/IgzFnBhgTvE1QZghHEUk02QCDm+5wvKz97hATYXMPBIcXUlEromYW7TR7zjck/Sem2kB6t3nCdYk",
+	"MOGTP+okt3/+LgzOOf8bZnN7quWmSz3nHKWYzd35kSHKEoIlQTLhM6TvJeViP2BF3tKUqpObCOjTfe90",
+	"hJOECEQlElhpIp5SBbywLqNtF0Ja20dt6x1PnIMvf2Q4V1Mu6Fey8dk4Zdcak+G4ORwpIVT5wndBAypR",
+	"SqWkbBKW2B8icpNpxqoFzZxdMb1tsGByk5FIkdh8YuM1awqHEySJuCYCERisWPQZPLWL+OY1H7I54iBI",
+	"E9vEDdmmqar2PYN2aKzFbaRhlBB02C5BrnVXejDt1J9ckXQH17uMCEWN2NAQ6rvJcfY2QGI9vwQrchq3",
+	"yHTnVfkfoKgbS2R766sYVT0NN0VSuc73U3xzavrs9vv94ihjIfAc5mfutEecjekEVhrHVM8CJ+89CBj5",
+	"rzrt36ZEaEYZo9kUK9jrikLsCx9J96OH/pdkSnMxhnS3wZAZEW57wlGGpdS3Bj2G4PlkCoI5zxUSBMeU",
+	"TfTihx714bBAPX1fw7roIhtq+dheUMP6ZeuxRJJOGInRmCYEffzwViKp8BwB9dMg15QHK9D95CPQQqT4",
+	"hqZ5Ggye9Q9eaKCmlJkH+888GJvbsZ5lFa1um3Bk9WkBH4RupDYJrMi2oqknjzhZt7Y/t3qebwmbqKne",
+	"/L2Dlg5OSXxs7gJH3LCe5l2gqk1ecYBBZZMRQQmLCHJdkUzySc+Az03r2T4Az/3c19d/kDKDQfDPz/3t",
+	"l3j76/bFXx61LZbcZB8lEeeaWxzlio/HzYmdlNPQeG1Yi0RUypzETrGhplSfU4IEGedyHXiPVU7OBY6u",
+	"9O+WfaXRFI2pkGo7lwSpXFMlnEg004hT6Iw0L5NXNMvMpzuhuEfs3/iTqGN8E+ELpf/qTTRN0TUWFI8S",
+	"IjeZ3V9hjA7zomuR1Qp/6IxQuheKpphN1tllw2Iq6LT39Gnl4O62dONighn9anhGxNkRT4xk4p//gxUd",
+	"f7Xfbm4VnzFNGf3GjyXScw3RTAMAs8pL3UFaLrLuShwP7b4/HkftfFTeFX3uKoacjt3PbA8tRymqktoF",
+	"p417eK+PEs7IsZh/yNkHIkEv0oogTM6MxhOjSHdBsZgjkddELqv/kb/wUaFSlDlI0oaXNgSMSo+WAw2C",
+	"IlwdeDZHM54nmn6hFMfEmCn1BerJXn9vS18pTGN9h1WIa+r3ZK+/u9UL2tQ8xbxuA8I0E/usJ3jRbNoO",
+	"VwSQQ8dijj7kDFngdQD2e26UFO0ChwXaQrFXg2LE4zlsRdV2a/bF6QnqgNZXrxGOrj6KRP8sSEAuaBUz",
+	"FrDMGM5Im864Otd3LJmjaEqiK42O1e2LMHObF1oByrSgChRi0uxn+36B4a8ydfNk5eSt/q7JxbiISHHu",
+	"VunBKYuSPAYjyLnmCh/4TK7XEyyx6/V5Q5M1e7wX9BqrdTp6VK6OfdwQz2L/ntjRQu8yv/UKsTxJisNp",
+	"nuot1I81pJwU7Ys4NUVasIj6bk5Kl2It4OAKXLWy6+u5u8OU9HEN1D1EjMx8NDUHX0OqtBsofY+IgLYx",
+	"rjSKRDzT9x/K4AYULLmWrQEdvcLrQk0JF3QYbV3Z5oOd+KfqWHr4qnSzaA8saNHrOXLA7UZAT24yLtR3",
+	"o6AEhu9KQqtf+PjhrTn7sRFD9GfseFSimDNSkby6kt1IkJgwRXGyWCQq25iTJAiOpkTaQ5ZxSRUX89Co",
+	"TYpV8jHSX4MWbcJR8+LhCHDthMexMJqypNvSv5Fsm5EdYSjoW/CVZuD+A6zc/tJrCy7abjBLaH9teckM",
+	"z+FuLJQvboSIXBOmFyyMpvorzSwOO/nECiHt7Ozflp8AzLsTE4PSH3SnRfTCNOlCtL3BWjFlQpWHEQuQ",
+	"Ac0EVRp9AC2qJGAkMIumbbeiJubyNKXqb07J2kUtEVNBIj2zLs3vuoFiA54FAr/FakMkDZQeS33IQ9BO",
+	"zRHjs6rwn2uyuMSzyQwidxapP3tfafb/JZ0wUGf+PzyKmvrIvI30HqJMkG2rzvImbrHyVSleMm5UIb2g",
+	"FZyLz14n7vSmphZZE+RSaT7Ix0hLKE31SfMwugt6U3d0uP2Pf21f3O6Ge0+ftktXzlumuPwEVhUThJ5X",
+	"TxvpvCZCWrmjqSKsqQDvfJeAz2bC5QjFLC6Ww9XqUtaD6DtG6oqcJsdvwjRKeB7rO0w3Yre25tHZYZrb",
+	"Dz5eIcIS/XL27lekyE1dZ7G/9/zZ85VaC3Bi3eRQ1DZLj2Pnu2J/TlONI0ecjRMaqddkiq8pF1XubHS6",
+	"QVOXjpXeEwpDGFs0eKfg0tWjrtHCiSFAUywHQ2YGRpiBTSnULJgpjfFYAuXSkmmIrgjJrFxCpQIFEiMh",
+	"4mLIBMkSHJFC1+7woZixs4YJoozXhe3Rih0NsLzhIm3f8DRPFM2wUDsaj7bBhuAJpgYkPXQCFnHdTktT",
+	"PDPnf8icLHv4/jREo1wB2eBjdGk6vs5ZnJBLuG1cml6yZ159FMnlkGlklNaEwd3XhqyBEWuJfXYfwa+I",
+	"xfIVGs2RPQT6vYY2yNZ6B3JJxGNpPrkacfxVtcNTC2DgaVNcq9yyQiTzaOpOhONlIxirIpqOKMPgPtS8",
+	"jWaFQ94ywcbs+SlT3L+V2r6rWLbp/KHiN9nkdVeUxf46PfSx+hVrVrcCjDvP/t1W7+5Y/yCHxpyt9KKP",
+	"sZyOOBYx/F3Kpf5P/TcInh9IRLPyZxB6Rodjck0Snlnjmv/mxBpFKg/fJHz2qeAJ5fO/Cp5nlScfjddw",
+	"+aCt2ydK9JS1yKr/Vxlc/wrCwHKUECzfE+EUpb9yRUacXwVh4Mm9QRj8RkZT89ztjr47rMB/4/W7thEb",
+	"/cJHSHfc1Jj90/FX3qMhmzjHio73GbPrhUJkPfNOEeWw1sdOoVdLTEP3Dxduo107sIXaiC98VBhkHNn1",
+	"DtLAHnzNIjDz/Lv4eMjAJOl84c2dG0zXWJUNH0t0s22N6F/4CPwyK1Zyj2gX8RdrwfOd6XYPFqAWYadB",
+	"vgsVq9V8O3pdxRsbL+Fbtlrpj4+kay3aR51aZEf3xTfiPJaCAOu7Lir6GH1Vznwg2GXjjJ5bR6yxoeCx",
+	"4zpyLhVJW2HhB5ess4Zl/Ld9D50v9YyLK4k4W7yPscdjtcSnLFMl1wS4YrEuVvKi2Ge4rQutBcAsNAyL",
+	"nBVRXICdEZFynCfJHHGBGFfdrcMVQr70gzMs0e/QdK3RPeq/dHhp2nUfu7z6roUgZ6bbIkVBybWXiXg+",
+	"d2hZ1rxYFWExic3txXhKjDFNzCqrjC0tFUxNWgz9H0tkG/WWmfkX9wYKG6yrgPJ5Uzsa+QcEyyvj7xW3",
+	"aN3WVrxbCMqNVO4uwnDBjYfU7zz+xwpTyn1pu+vuIoS1WOpODDkCJ1KaEiQwmxBw/0ppklAXpCQps7SK",
+	"ZDyatjt5NZy4xjQhCwFvvwo+ZOUtchOoT7AiMzzfgNk+IH9+LJHCYkJUC49azZqxIEytN1sTztKKnYYr",
+	"IGjRVBu1UT3RgohAZb/f4XEunUec6Zm1rMTZ/yLTojDRWUFgE5rzrgy7XUx0MsHjPGqjqBtfFYzGvyUa",
+	"x3pCGp+tDlCL3W1bHvsWgRa/RzABrWhUCT1uQWLpY7FsBVCTrHVF6wr9qkZSHbuJfXgLUich2Kh3PpUa",
+	"5iZx1nLSihUbVtkR1owfgWPcAgdQQVJ+3XkwQTJuaWWbNKq46DyUVccfY0VO2Ztc5YKs3/Oc83fJul+E",
+	"Q+WH2HTva4MnnL9v946/cnAmOFRK0FGuiOzY/T7cGQzRWOnM4EXfd7N8rCZUfjx4FS3dG6POJqLAUUsW",
+	"a/KRn7Ghht8MUjOM4WoCtngkORpj0ZGAl8JyM/JhGwi299xNMsqFMBd4krUyI6svWj5ZasSr2ZQnxbrv",
+	"B+5/d1x1DXvSW9A4PJYIx9eYRSQ2nBclmE1yPCHAuGw0l3Ra+yvitPlmNkMGgYVTnsQDdPkIs/gyRJeP",
+	"uLB6+kdM/6nwFUF5pgWq3X4fyXy0rb9FiXyF8JCNKUliaCQRRiMsrO0IPSG/5zihar5l4tHtR8GkCNoT",
+	"LmSbhl/PY3PEMcBc7eis1/YAX3mIj6xW6sFIp8dHnJkD5l+0Vvb7pHez0rW7JqPtw3WNxiYTaGgYNhvE",
+	"VxlsNkJFLbDBEN1u/62d/Zu/IwItKgD0dxuDXiVEVviR8dW2ZnqFP3RT0cCFeqNxvGpB9aHX9DI0RMHR",
+	"H2cJklzDCo3m/n3FWuEtIGrHI6x9pwLxxjnoZAE5W8BCfitcp7S4SeUAXRo1kSWGpTr/EsJUlMBMUsLU",
+	"qyG7LFieJqBWTWL7GfHP9iEipQwnPXSU6K7SRHabWOIhA7ppAm8TCjpIPaeqHdjMCQLyC37t+0hYEwH8",
+	"ZSXPTmCpCxwN+LxjRAvho4SkJiwYzab6nu1kHjZxwHssEVgOmpKBoVSNyXhKo4X6oAWi/O1GVzK5wgwW",
+	"8SQhkZMhWpBKbh7baXNfFbeYz/dqTWs1lXW2crXlDroIgww2px8GGRHv4W/gQ04boMkYF8rcggw0sYwC",
+	"89SSjhoeg8Tl0oDd3eOVN2eqPQQRos4LgqSRkTMTc5ZVVZGUKTIx0mbBtjfj321Ce1Y9597HCti2vVyi",
+	"eDFyH5bO+wLlLCZCKs5jG2fUwIfabpVOV2bb9DeCMDg8OwrC4PgE/tckIp6KsEi/08Czs8qX7ipH4naB",
+	"IH7UdRNNQgxVwIAyhJOkbSuXK8nlCi35u446OhwZbx9Q0TU9u9ZV0HVwcW8l0p4ZqOHHb/Q+Ltpl/jAU",
+	"unlm3RQfSwBeaZl9k/DZ+nq2My/dYPuZKb1w+BgRHE3NptV9ufRNSBroUCWHLAczBbq0YXCnxgnZMnb7",
+	"8OTGPoymnEtiVVckiVsvN850WBzyJq5HLe4w3Zova1U45S9p5OVqbH9t9YDL2vgJHhc3MNbDJc1Asbbs",
+	"fendA9mHOjV17j6dGoO7T6eWZ0k+6dTwoySiU0OrcuzWlpLZkoZjunS/vPybba9p6ZC0pNUVWXZAnem4",
+	"QxMtmwOa1JBmhqkWMK2sX1XGesOklOWKyPMple+JoDxubyZytqJNG73J8DzhOC5W0T1Dw3vT0yjPJBrN",
+	"DfF5grPsDU1IiArECq0ZRcOBhCj9XalTFg7ZzDh8hajX622FhoBhlGLwMHTUnpsP1HM8LEjZkJUeZUs2",
+	"RpT+ZUtaScUFnpAFuxct6Ui/kq7wtzBYOI22Pgu4pCfrw2VJIgH53EyuYStHVSX8jfONdTSPgyAxI0yh",
+	"mYBkGeYikhEhtZzKIcqhXXm5kMs6ucQ6HTse62aHuEClQLE8BuGkmoKnqkOgNl9PMDB3z9c8Bll3qffp",
+	"NwXMWffXlpg5Y/K993DjqMWbvONdYIE7emsw3coonsVhz01b0XoBxWPB08NN712FI3dLqkfjC+xC0sDk",
+	"SWURF0OZVATHdifzTBNKEqNN4xNtmNjCaXCWAIJLgx2y4qG9SWKNFifpppkxZ/T3nFgVrtWzubi0jQO6",
+	"vjE6y0NuCxuNqBVdh0PVFsL6Cx+dMKOK6pingdncsOZWYr2kjOPlwPjqO6eRIWvLSGdDSSMu4sIoXEtr",
+	"e9vFl/gLHxk9RJEUdGlCiLU9Ub3xV2Vy2Czpg760OtjDfX9xMFgxrxa/fWNAcjaZ0+MQ7R2gKbnBMYlo",
+	"ihMUTbHAkSIC8KJTKtw1Q+qtcWDJ7E6PwREwTxLwAMHmov+t0fyLVN8NY0XLxCL3EnHI7XJ6bC57A/vj",
+	"iZ3vFqLKKHfBCha6lMylDYzc4EglcxMnY+1h5kBzRt6NQTHYwbQS3IUrOGmKb/ynuyAn157ULHDk946G",
+	"HbBxTdR6rck6zU0224Isr3nEVpnnkrWmnqw3dbZe6++40ib5v1iOBOyTS/FeRwDzxbBIOi6QJVI+hj6W",
+	"6BFl+qVeVq9ypuszv21Y+ZuOL8tnexbhBIvVkw3dVBcRlXKSdfJy/5OuWfNWkpqCzFjreht5KS3sQ1aY",
+	"2EOEkwS8GCARWmHx76HLRxG9RClY7kEoK774WA6ZWSvkR8OCSi1uR1iSbcokYZIqek3WJld2p1aSrBo5",
+	"imi7N9SjiDOFqblNrIhDfURYLH+jatqpbTf6VyynMw2s9CDrdqlRiNWUxaLx/RFCbzLJ+vNn6/f4jks2",
+	"8TydjsQa9POsblspTealdaVCoyDS2PWohGqU1pg2+8CnFmezVXqOZYZbX0VevVUvUoUU2ZxLvzf7odZE",
+	"5G3+cZ9vS5NmvPtiXJUqsZbYy+8xHhO07+UkhkI/EcR15kXYpDNGJQQufGhKJ1M/Ja6XQjzhs+DuYpmW",
+	"pqvZ+Y9LZVS2RSc12Ht3PUmiXFA1hyNh75oECyIOc3P+F0jg+oLh554OkSQMotkvrXHCWLAG6DUMh4Z5",
+	"v78fQVv4k1z2huwER1Mvti6hUkkvyTTkV4fMszaruubLYIC5LGLrTJtLRG6UZj+cvULYdre52hRKCJZF",
+	"4LmaktQwKAA0sA6YYgmfqVKZyQlN2Zi7dNU4UmU6i6DMj5tiCtzGVO2qpheZUDXNR5BXpOhQ/tVIzQCX",
+	"48xzdbfQ/nBydg4gh9tu+WmqcS/Vp2ZQJOPVt4lKIi+gZw4poHQMpP59YhOdhFY3JkOTmk8avfOQ2dzA",
+	"EqxaIxxdjWmSyC1jBnNfcyFlxVXczviKkEyTFTFkJle+yMFnwigbIYhwyIbsvBJJSc3m22BjF9gwRkrk",
+	"agrkqlh6D2lQ/ZWjlMckkeGQKfM7Agcak/ot4RFOAG4mY/hjiQTPFYh+Ghiu2oVHpjCLh+DeaXL7Q4ZA",
+	"4xagpaUJYfqskhiNBU+1cBULek0YGs1NYoYhu9RHpmdzh1y6JXlYY1+hahCpOQYjIgsXoKGWp2KbIgLA",
+	"QtJrIkzgA7r8p0EoO5pFKeeMenkI+LL9yU3DpKKHCZ44RJEol9aVaDBk26iJU08K1NwaLEPLAuWGDFms",
+	"qyKbP7gLhq0Nb7N+lcSg1AfZfIt68CdGcyTRXn/PZeBo6Jy2zO5fmq9YTPJQQg+0VH2E4FjarQPVoMm9",
+	"oX+afBRYED2KdbXuoctGSiNrDPYcboyrl3PQDc0RAmqGUJaPElO0zpVDfOXOzNTaEsomMCs1JQK6Prms",
+	"p+68DCvzMWo8/fC1RWJ/UqEe4/JNniRF8gRp3+su+sUJBDO4h1shklzPYe6gUCClXhWcKUAHWeJfiHKm",
+	"aOKWFHMi3amY8O2/XA7QlM+Qw2DNzS2madlEQ9xkI5xDtQ3KJvIVYhyR8RiclZFx2SFoRp1ZK6ERYZJ4",
+	"9Ppvp+cN6swzwgyV6XEx2bGd5I5u63HSOhF+4p0l6fIk0tKtestLHjQIdnv7/V7fJOcgDGc0GAT7vX5v",
+	"3yjGpsBzd/whd24rjk53usGEqEXVhmT9fA8A+Ca03esQQtlMoTm10jRQGmKHkXVYKHz3y0JR5kYonT7V",
+	"mHOOedQiU3oULtYN6rDWD3vmpAA7FESqbZxRf+U7/6WXaSAlSre3CVHVTMF+EbLP9Ykc8TTF25LoRppS",
+	"a6HCcB6zSuODgRTXYsE1QTxXLTTisXQdqlrOirW3vZhT1f9jafmjsOvkC0LUXEWWK0f2O8zf88MISxv/",
+	"0oVY75ZVC2kTZcuN2qmUhOrQHhcl21YPbWtdrWxYVDXT17RK3am9fr97VZKuuU1d82py086lSaq9WkVF",
+	"XM2aemBW0TZosdodrwYVdNld3aVeTuagv7+6U6UO00H/YHWPtuJfuu/ey9V963WIAFz2gr16edXyNP69",
+	"CAiMfyP6fKEPT1kW869ENW/FCk9kLZlR4DQDKVFTHpuehcmBCMinUE+JXpPI4PKfJL1qo9qT3kgDDvy8",
+	"62+ihLY81aK8ffzO9z1sPqoNXXlVjl157A1usyK5P2uDwaNyEPjpOnuT/Uvtt2YYF3cNlrCKuFQM2nDT",
+	"X8qBXblb8JtexI3PPFnVyJXFDapJnG1YNGRTs94LQxbjOTBcfbG6jLEil5rANzu7Ei5avgIoPBh/tl+G",
+	"LHBNRo2riZiWcWkIDcdzvT7bC4LDl8VyoycYWSOk00Jv9dCp1XePCOJJ7BLr7+/q0Y1wxsjMPQYo12oy",
+	"wBacn7+t10Ldfbr74unTZ89f7r7Ye7mAQ8Ym9d7iepK19IYXt7vh7oKshj88B93rwEG7cb6mF0FbgS6T",
+	"ygbLwmmgPEu22tG8img/WeQfwyLtzRFhwPiGFrm2SR25ZzWSpRsXdaqHlu7fzGfXY51LeOESZufT1wdg",
+	"eqOmumAN5ge1AaQzMjaZmIu+9jkhlBH4I/mbW/L2ckbXBpl1t+MnOV9Nzh2czfExwP5Jxf8YKu6Uh03q",
+	"7TamI+V+3Yo8a1PwRcP8EJS8jYA8AEUHA4+RS7/lO2GQ2domde0VkPx69BSUh8H1CjM9dOiqc6Ene/3+",
+	"Fii4hkxquX3WXlKLEecb2kPvdIMZlYVxxTGcIZOp5jqVZNxeoa2wLCxfm9IW3BeMzWHIDC8z/vYJFhMi",
+	"XDZuSKpGrolAl86ZGiw9kihTdeOVs4sNWcInjyW6NDk+exVIXlpjQstMHo7jmSPR4HDweKnW9cdjb0Ax",
+	"IQhhrQLENrN4wDP539Xa96Unvbn31UueWK+lalUT6w+ytg6wrMrWwj1/s/nRNa64KM5aWaxecLeR0nOz",
+	"iVZq9S3QXjrsB29nV8d7z/Dpe5/UojpZqzWrptgrVLoyE/wzSEZAFNV/jgr4/mDecI9aWvB8oScT4hHc",
+	"YGLEmS0UXhjO/vzCnKkvt5neGvpudOeu0YgfR1wzTPLibqWAZXxqvp+EZXwLmiKWjUz3bLdYX8a/0qzn",
+	"xCPGhRaLtITl39VNUdLZlMvCkceTV/ysjJfGGGyUqF9p9li2FjRiUKQE3BaKbCFQ2yjFcxfWNWQ2Amiv",
+	"3y+lMb+YEwSFgR6ByrKSUw+dETVkntSlJUtT+mxCVOFY9ECyk93thvBknv+UnjaTnqql5qoyVCFabSpF",
+	"eaUZl4hRZgMLQSoFMwxJEpNNmVYKBlaV/w8kY1XKpi0SYeroZNVwZnEkLomFXyvtTyPh2JJ36qeZ+88g",
+	"MNgCc5tJDKbzN4oM3iA/hMxgmUMHoWHc5ny3iZnZeNoaTTpUkltsOq44xyNJEhKpB/Tz0ksG3fo2TFRu",
+	"e8rdKi9tB85PZfv3tp26MyR/Utw/2GraMJZ6e9ORAL9ZgERr0+PFA/0QNLmdmDyA4n1cd6PehLyvNKWa",
+	"rPMPTMXNR5cT8OrSfxLv70u8zY78pNt/Mrptt2UNkl1Hm43IdXOQH4ZUV6f+AGTaZon6buq7w9hFGVWC",
+	"auF2/qRZ9HWrxf2zN2SuiizVFEAQnJLYxYjVquq6UEI8ZIvK+L4qyu4WwWpFhR7jqzVkyxJ22dwChZqx",
+	"JUAL7KBGw2i0i0a56PLeQW1fsLG4LKQmP7WNM4TCJqYGckVbmGcxhEhULDVWPWOSm9pys9b2+3Bs0Z6i",
+	"Bic0z/9D1IIt582kM4p4bAvP12sl297Ngqw7X2lWq268uC1w3Lu7sJsSsjqH4P3/DvN+v/8U/n0G//Yf",
+	"5t+gvrxaXrminHddcbpRQIlX9HuB9hD072Vlal8LavSiELHnGtiM0n+ILnTRCloIxJ9Hu0nL9HdVs+FP",
+	"ie3BJTab586LewSHpY1UnafpPag6vUF+CFnNMrwOqs4vZZmFpRGtnBHIv99+3y0yvcP9uJbuPRyyop4I",
+	"jGNqjjxRlEg0EhDBPpojGm/5jmA2a9XYjMuZyScAU7ABvq6N902bWP6BBIsvfKQn1ylI1pWzWBGF88bU",
+	"aOIm2YwlRnkCyYh7i6JCi0z9G/CdeumYlhDYIknOBvMqE+x0nVutEEFzOr9Bdix3Ft00IPGuPqqhLX1m",
+	"M0L0F80O6jv4kypIWx/y7tE0T+HvZvrihcnrIYtMORWUEVEUrWidg60k0ToNyIWU4hszkd1+35/Xbvu8",
+	"uluBl5hzvEpHetKfm3Vq/DI2FxuJO5W6WS0c2pVJGtPEVLFjfmITGbrrVeNm1P4NdycCwtC2E+5nkSrK",
+	"Qvcv1QJf/xFB1RtupmwXtVYzjZ9S1h8jZb2lUjWVYsWutMpXZSWWhqClh1sqZtlaO/ceRH0/4dLrxUU3",
+	"A6EtEtRFMff4gcKirTi3cwvpkLslKnGZd1zO9gkkUDo9HnjVqw1PCFFmK5kNmSswGrqs9VBJDGQz66r2",
+	"oFLYGkLYv525Y91MGZWyr13zZBjYHZXlxiqF7dYe6LTs+w0CRCvLqdYZsKf734DJ/MgpOIptWMpV1k/J",
+	"8Z/AU9pZyv1wlNWEx+TVv7vocgAgp1/btbYogjzlUC3TVG2p0nqcUY/UA52zR6WZ81KzKz4GZYJNY4hN",
+	"IsXaket5WUZbjlvzKnfuXTKagfGhTcs6mhcMscyFRlOy/HOy5XuHtfGdasOyEH3vocrLvFemixw4n9gh",
+	"cyrhyMYQxKXHkHNVMMy4OTe9sf8XAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
