@@ -56,7 +56,12 @@ func newServer(t *testing.T, opts api.Options) *httptest.Server {
 		t.Fatalf("NewHandler: %v", err)
 	}
 	srv := httptest.NewServer(validating(t, h, opts.BasePath))
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		srv.Close()
+		if err := h.Close(); err != nil {
+			t.Errorf("Handler.Close: %v", err)
+		}
+	})
 	return srv
 }
 

@@ -48,6 +48,11 @@ type SimulateOptions struct {
 	// Output is set on a job that ends completed. Default: written = Total.
 	// Only for that outcome.
 	Output *losant.ApplicationJobLogOutput
+
+	// finish, when set, does a started job's work as it reaches the outcome
+	// completed (jobs.go): its output replaces Output, and its error turns
+	// the outcome into errored with that error.
+	finish func(ctx context.Context) (*losant.ApplicationJobLogOutput, error)
 }
 
 // SimulatedJob is a job Store.Simulate is advancing.
@@ -128,6 +133,16 @@ func (s *Store) run(ctx context.Context, k logKey, o SimulateOptions) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-t.C:
+		}
+		o := o
+		if step == o.Steps+1 && o.Outcome == losant.ApplicationJobLogStatusCompleted && o.finish != nil {
+			out, err := o.finish(ctx)
+			if err != nil {
+				o.Outcome, o.Output = losant.ApplicationJobLogStatusErrored, nil
+				o.Error = &losant.ApplicationJobLogError{Name: ptr("JobError"), Message: ptr(err.Error())}
+			} else {
+				o.Output = out
+			}
 		}
 		if err := s.modify(k, func(log *losant.ApplicationJobLog, _ bool) { o.advance(log, step) }); err != nil {
 			return err

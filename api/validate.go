@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -35,13 +36,36 @@ func newValidator(auth *authenticator, errs *errorWriter, basePath string) (func
 		return nil, fmt.Errorf("api: routing openapi.yaml: %w", err)
 	}
 	v := &validator{router: router, errs: errs, basePath: basePath}
-	validate := nethttpmiddleware.OapiRequestValidatorWithOptions(doc, &nethttpmiddleware.Options{
-		Options:               openapi3filter.Options{AuthenticationFunc: auth.authenticate},
-		ErrorHandlerWithOpts:  v.fail,
-		Prefix:                basePath,
-		SilenceServersWarning: true,
-	})
-	return func(next http.Handler) http.Handler { return withCORS(doc, validate(next)) }, nil
+	middleware := func(excludeBody bool) func(http.Handler) http.Handler {
+		return nethttpmiddleware.OapiRequestValidatorWithOptions(doc, &nethttpmiddleware.Options{
+			Options:               openapi3filter.Options{AuthenticationFunc: auth.authenticate, ExcludeRequestBody: excludeBody},
+			ErrorHandlerWithOpts:  v.fail,
+			Prefix:                basePath,
+			SilenceServersWarning: true,
+		})
+	}
+	// kin-openapi reads a whole request body into memory to validate it.
+	// That is fine for JSON bodies, which the limiter caps at
+	// Options.MaxBodyBytes, but not for an import's multipart body, which
+	// may be gigabytes: those skip body validation here, and the import
+	// handler streams and checks each part itself (import.go).
+	validate, validateStreamed := middleware(false), middleware(true)
+	return func(next http.Handler) http.Handler {
+		whole, streamed := validate(next), validateStreamed(next)
+		return withCORS(doc, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if isMultipart(r) {
+				streamed.ServeHTTP(w, r)
+				return
+			}
+			whole.ServeHTTP(w, r)
+		}))
+	}, nil
+}
+
+// isMultipart reports whether r's body is multipart/form-data.
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
 }
 
 // routingDoc returns a private copy of openapi.yaml without its servers:
@@ -75,7 +99,10 @@ func (v *validator) fail(_ context.Context, err error, w http.ResponseWriter, r 
 	}
 	var sre *openapi3filter.SecurityRequirementsError
 	var re *openapi3filter.RequestError
+	var tooLarge *http.MaxBytesError
 	switch {
+	case errors.As(err, &tooLarge):
+		v.errs.write(w, http.StatusBadRequest, typeValidation, bodyTooLarge(tooLarge.Limit, "MaxBodyBytes"))
 	case errors.As(err, &sre):
 		v.errs.serverError(w, r, err) // the authenticator failed, not the caller
 	case errors.As(err, &re):
