@@ -143,7 +143,7 @@ func (f *fileStore) serveDownload(w http.ResponseWriter, r *http.Request) {
 			"The download URL's signature does not match: use the URL exactly as the job log gives it")
 		return
 	}
-	if time.Now().Unix() > expires {
+	if time.Now().Unix() >= expires { // expires is the first second the URL is refused
 		f.errs.write(w, http.StatusForbidden, typeForbidden, fmt.Sprintf(
 			"The download URL expired at %s: export again for a fresh one", time.Unix(expires, 0).UTC().Format(time.RFC3339)))
 		return

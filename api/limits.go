@@ -1,7 +1,9 @@
 package api
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -147,14 +149,34 @@ func (l *limiter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if limit > 0 {
 		if r.ContentLength > limit {
+			w.Header().Set("Connection", "close") // the body is not read
 			l.refuse(w, r, http.StatusBadRequest, typeValidation, bodyTooLarge(limit, option))
 			return
 		}
 		// A body sent without a length is cut at the limit while it is
 		// read: the validator and the import handler answer the same 400.
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		r.Body = closeOnLimit{http.MaxBytesReader(w, r.Body, limit), w.Header()}
 	}
 	l.next.ServeHTTP(w, r)
+}
+
+// closeOnLimit asks, once its body has passed the limit, that the
+// connection be closed after the answer: the rest of the body is never
+// read, so the connection cannot carry another request. net/http's
+// MaxBytesReader does as much itself, but only when given the server's own
+// ResponseWriter, not one wrapped by a middleware or a test.
+type closeOnLimit struct {
+	io.ReadCloser
+	header http.Header
+}
+
+func (c closeOnLimit) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		c.header.Set("Connection", "close")
+	}
+	return n, err
 }
 
 // refuse answers r with a Losant error. It runs outside the CORS layer,

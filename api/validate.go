@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -44,16 +45,29 @@ func newValidator(auth *authenticator, errs *errorWriter, basePath string) (func
 			SilenceServersWarning: true,
 		})
 	}
-	// kin-openapi reads a whole request body into memory to validate it.
-	// That is fine for JSON bodies, which the limiter caps at
-	// Options.MaxBodyBytes, but not for an import's multipart body, which
-	// may be gigabytes: those skip body validation here, and the import
-	// handler streams and checks each part itself (import.go).
+	// kin-openapi reads a whole request body into memory, twice over: to
+	// validate it, and (v0.153, validateSecurityRequirement) before calling
+	// the authentication function, in case that reads the body. That is
+	// fine for JSON bodies, which the limiter caps at Options.MaxBodyBytes,
+	// but not for an import's multipart body, which may be gigabytes. So a
+	// multipart request is validated without its body: the validator is
+	// shown an empty one and told to skip it, the real body is handed back
+	// after, and the import handler streams and checks each part itself
+	// (import.go).
 	validate, validateStreamed := middleware(false), middleware(true)
 	return func(next http.Handler) http.Handler {
-		whole, streamed := validate(next), validateStreamed(next)
+		whole := validate(next)
+		streamed := validateStreamed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if body, ok := r.Context().Value(heldBodyKey{}).(io.ReadCloser); ok {
+				r.Body = body
+			}
+			next.ServeHTTP(w, r)
+		}))
 		return withCORS(doc, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if isMultipart(r) {
+				held := r.Body
+				r = r.WithContext(context.WithValue(r.Context(), heldBodyKey{}, held))
+				r.Body = http.NoBody
 				streamed.ServeHTTP(w, r)
 				return
 			}
@@ -61,6 +75,10 @@ func newValidator(auth *authenticator, errs *errorWriter, basePath string) (func
 		}))
 	}, nil
 }
+
+// heldBodyKey is the context key under which a multipart request's body
+// waits while the request is validated without it.
+type heldBodyKey struct{}
 
 // isMultipart reports whether r's body is multipart/form-data.
 func isMultipart(r *http.Request) bool {
