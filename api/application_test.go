@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -387,35 +388,42 @@ type importParts struct {
 	email   string
 }
 
-// sendImport POSTs an import, the body streamed through a pipe (no
-// Content-Length), as an SDK streaming a file would.
+// sendImport POSTs an import of the given parts.
 func sendImport(t *testing.T, srv *httptest.Server, app string, p importParts) response {
+	t.Helper()
+	return sendMultipart(t, srv, app, func(mw *multipart.Writer) error {
+		if p.bundle != nil {
+			w, err := mw.CreateFormFile("importBundle", "bundle.zip")
+			if err != nil {
+				return err
+			}
+			if _, err := w.Write(p.bundle); err != nil {
+				return err
+			}
+		}
+		if p.email != "" {
+			if err := mw.WriteField("email", p.email); err != nil {
+				return err
+			}
+		}
+		if p.options != "" {
+			return mw.WriteField("options", p.options)
+		}
+		return nil
+	})
+}
+
+// sendMultipart POSTs an import whose parts fill writes, the body streamed
+// through a pipe (no Content-Length), as an SDK streaming a file would.
+func sendMultipart(t *testing.T, srv *httptest.Server, app string, fill func(*multipart.Writer) error) response {
 	t.Helper()
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
-		err := func() error {
-			if p.bundle != nil {
-				w, err := mw.CreateFormFile("importBundle", "bundle.zip")
-				if err != nil {
-					return err
-				}
-				if _, err := w.Write(p.bundle); err != nil {
-					return err
-				}
-			}
-			if p.email != "" {
-				if err := mw.WriteField("email", p.email); err != nil {
-					return err
-				}
-			}
-			if p.options != "" {
-				if err := mw.WriteField("options", p.options); err != nil {
-					return err
-				}
-			}
-			return mw.Close()
-		}()
+		err := fill(mw)
+		if err == nil {
+			err = mw.Close()
+		}
 		pw.CloseWithError(err)
 	}()
 	req, err := http.NewRequestWithContext(t.Context(), "POST", srv.URL+"/applications/"+app+"/import", pr)
@@ -434,13 +442,7 @@ func zipOf(t *testing.T, entries map[string][]byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range entries {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(entries)) {
 		w, err := zw.Create(name)
 		if err != nil {
 			t.Fatal(err)
