@@ -108,11 +108,10 @@ func (s *server) ExportApplication(ctx context.Context, req generated.ExportAppl
 			"exportType " + string(*body.ExportType) + " is not supported by the local API: it exports zips only")}, nil
 	}
 	at := origin(ctx, s.basePath)
-	var jobID string
 	jobID, err := s.jobs.start(job{
 		opID: "exportApplication", appID: appID,
 		input: &losant.ApplicationJobLogInput{Emails: emails(body.Email), CallbackURL: body.CallbackURL},
-		finish: func(context.Context) (*losant.ApplicationJobLogOutput, error) {
+		finish: func(_ context.Context, jobID string) (*losant.ApplicationJobLogOutput, error) {
 			name, err := s.writeExport(appID, jobID)
 			if err != nil {
 				return nil, err
@@ -246,7 +245,7 @@ func (s *server) CloneApplication(ctx context.Context, req generated.CloneApplic
 		opID: "cloneApplication", appID: appID,
 		input: &losant.ApplicationJobLogInput{Emails: emails(body.Email), CallbackURL: body.CallbackURL,
 			OwnerID: body.OwnerID, OwnerType: (*losant.ApplicationJobLogInputOwnerType)(body.OwnerType)},
-		finish: func(context.Context) (*losant.ApplicationJobLogOutput, error) {
+		finish: func(context.Context, string) (*losant.ApplicationJobLogOutput, error) {
 			if _, err := clone(); err != nil {
 				return nil, err
 			}
@@ -291,7 +290,7 @@ func (s *server) ArchiveData(_ context.Context, req generated.ArchiveDataRequest
 
 // nothingWritten is the work of the archive jobs: the local API holds no
 // device data, events or data tables to write.
-func nothingWritten(context.Context) (*losant.ApplicationJobLogOutput, error) {
+func nothingWritten(context.Context, string) (*losant.ApplicationJobLogOutput, error) {
 	return &losant.ApplicationJobLogOutput{Written: ptr(0.0)}, nil
 }
 

@@ -87,7 +87,7 @@ func (s *server) ImportApplication(_ context.Context, req generated.ImportApplic
 	jobID, err := s.jobs.start(job{
 		opID: "importApplication", appID: appID,
 		input: &losant.ApplicationJobLogInput{Emails: emails(&form.email), CallbackURL: form.options.CallbackURL},
-		finish: func(context.Context) (*losant.ApplicationJobLogOutput, error) {
+		finish: func(context.Context, string) (*losant.ApplicationJobLogOutput, error) {
 			return s.applyBundle(appID, form)
 		},
 		cleanup: removeBundle,

@@ -58,9 +58,10 @@ type job struct {
 	opID  string // the operation starting it, whose x-losant-job-name names it
 	appID string
 	input *losant.ApplicationJobLogInput
-	// finish does the job's work when it completes, and returns its
-	// output; nil for none. Not called for an errored or failed outcome.
-	finish func(ctx context.Context) (*losant.ApplicationJobLogOutput, error)
+	// finish does the job's work when it completes, given the job log's
+	// id, and returns its output; nil for none. Not called for an errored
+	// or failed outcome.
+	finish func(ctx context.Context, jobID string) (*losant.ApplicationJobLogOutput, error)
 	// cleanup, if set, runs once the job has stopped, however it ended.
 	cleanup func()
 }
@@ -92,9 +93,11 @@ func (r *jobRunner) start(j job) (string, error) {
 	if err := r.store.Put(log); err != nil {
 		return "", err
 	}
-	finish := j.finish
-	if finish == nil {
-		finish = func(context.Context) (*losant.ApplicationJobLogOutput, error) { return nil, nil }
+	finish := func(ctx context.Context) (*losant.ApplicationJobLogOutput, error) {
+		if j.finish == nil {
+			return nil, nil
+		}
+		return j.finish(ctx, id)
 	}
 	sim, err := r.store.Simulate(r.ctx, SimulateOptions{
 		ApplicationID: j.appID, JobID: id, Duration: r.duration, Outcome: r.outcome, finish: finish,

@@ -55,6 +55,11 @@ func newServer(t *testing.T, opts api.Options) *httptest.Server {
 	if err != nil {
 		t.Fatalf("NewHandler: %v", err)
 	}
+	// Parse the spec for checkResponse now, not during the first response:
+	// a test watching a short simulated job must not miss its steps.
+	if _, err := specRouter(); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(validating(t, h, opts.BasePath))
 	t.Cleanup(func() {
 		srv.Close()
