@@ -575,6 +575,7 @@ func TestImportRefuses(t *testing.T) {
 		{"not a zip", importParts{bundle: []byte("PK not really")}, "not a zip"},
 		{"no bundle", importParts{email: "ops@example.com"}, "No importBundle"},
 		{"options against the schema", importParts{bundle: emptyZip(t), options: `{"conflictBehavior":"merge"}`}, "options: at /conflictBehavior"},
+		{"an email over its maxLength", importParts{bundle: emptyZip(t), email: strings.Repeat("a", 1025)}, "email: at /"},
 		{"options not JSON", importParts{bundle: emptyZip(t), options: `{`}, "options: not JSON"},
 		{"importUrl", importParts{options: `{"importUrl":"https://example.com/b.zip"}`}, "importUrl"},
 	}
@@ -583,6 +584,20 @@ func TestImportRefuses(t *testing.T) {
 		typ, msg := r.errorBody(t)
 		if r.status != 400 || typ != "Validation" || !strings.Contains(msg, tc.want) {
 			t.Errorf("%s: %d %s, want a 400 Validation error saying %q", tc.name, r.status, r.body, tc.want)
+		}
+	}
+	for name, fill := range map[string]func(*multipart.Writer) error{
+		`Unknown part "devices"`: func(mw *multipart.Writer) error { return mw.WriteField("devices", "[]") },
+		"sent twice": func(mw *multipart.Writer) error {
+			if err := mw.WriteField("email", "a@example.com"); err != nil {
+				return err
+			}
+			return mw.WriteField("email", "b@example.com")
+		},
+	} {
+		r := sendMultipart(t, srv, appB, fill)
+		if typ, msg := r.errorBody(t); r.status != 400 || typ != "Validation" || !strings.Contains(msg, name) {
+			t.Errorf("%s: %d %s", name, r.status, r.body)
 		}
 	}
 	// A JSON entry is decoded in memory, so it has a bound of its own,

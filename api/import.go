@@ -13,6 +13,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -42,7 +43,7 @@ const (
 // importForm is the multipart body of an import, the bundle streamed to a
 // file.
 type importForm struct {
-	bundle  string // the file holding importBundle; "" when none was sent
+	bundle  string // the file holding the zip; "" when none was sent
 	email   string
 	options generated.ImportIntoApplicationOptions
 }
@@ -72,10 +73,6 @@ func (s *server) ImportApplication(_ context.Context, req generated.ImportApplic
 	case problem != "":
 		removeBundle()
 		return refuse(problem)
-	case form.bundle == "" && form.options.ImportURL != nil:
-		return refuse("options.importUrl is not supported by the local API: send the zip as the importBundle part")
-	case form.bundle == "":
-		return refuse("No importBundle part: send the zip to import as the multipart part importBundle")
 	}
 	if problem, err := scanBundle(form.bundle, s.maxExpanded, nil); err != nil || problem != "" {
 		removeBundle()
@@ -85,7 +82,7 @@ func (s *server) ImportApplication(_ context.Context, req generated.ImportApplic
 		return refuse(problem)
 	}
 	jobID, err := s.jobs.start(job{
-		opID: "importApplication", appID: appID,
+		opID: opImport, appID: appID,
 		input: &losant.ApplicationJobLogInput{Emails: emails(&form.email), CallbackURL: form.options.CallbackURL},
 		finish: func(context.Context, string) (*losant.ApplicationJobLogOutput, error) {
 			return s.applyBundle(appID, form)
@@ -99,10 +96,18 @@ func (s *server) ImportApplication(_ context.Context, req generated.ImportApplic
 	return generated.ImportApplication202JSONResponse(enqueued(jobID)), nil
 }
 
-// readImportForm reads the parts of an import. A problem with what the
-// client sent is returned as a message for a 400; err is the server's own
-// failure.
+// readImportForm reads the parts of an import as openapi.yaml's
+// multipart request body describes them: a property of format binary (the
+// bundle) is streamed to a file; any other is read into memory (bounded),
+// decoded as JSON where the body's encoding says so, and checked against
+// its property's schema; a part the schema does not list is refused. A
+// problem with what the client sent is returned as a message for a 400;
+// err is the server's own failure.
 func (s *server) readImportForm(mr *multipart.Reader) (form importForm, problem string, err error) {
+	fs, err := importFormSpec()
+	if err != nil {
+		return form, "", err
+	}
 	tooLarge := func(err error) (string, bool) {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -110,10 +115,11 @@ func (s *server) readImportForm(mr *multipart.Reader) (form importForm, problem 
 		}
 		return "", false
 	}
+	fields := map[string]any{} // the parts but the bundle, decoded
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return form, "", nil
+			break
 		}
 		if err != nil {
 			if msg, ok := tooLarge(err); ok {
@@ -121,11 +127,15 @@ func (s *server) readImportForm(mr *multipart.Reader) (form importForm, problem 
 			}
 			return form, "Malformed multipart body: " + err.Error(), nil
 		}
-		switch name := part.FormName(); name {
-		case "importBundle":
-			if form.bundle != "" {
-				return form, "importBundle is sent twice: send one zip", nil
-			}
+		name := part.FormName()
+		prop := fs.props[name]
+		_, seen := fields[name]
+		switch {
+		case prop == nil:
+			return form, fmt.Sprintf("Unknown part %q: an import takes the parts %s", name, strings.Join(fs.names, ", ")), nil
+		case seen || (name == fs.bundle && form.bundle != ""):
+			return form, fmt.Sprintf("The part %s is sent twice", name), nil
+		case name == fs.bundle:
 			f, err := s.files.create("import-*.zip")
 			if err != nil {
 				return form, "", err
@@ -139,57 +149,93 @@ func (s *server) readImportForm(mr *multipart.Reader) (form importForm, problem 
 				if msg, ok := tooLarge(err); ok {
 					return form, msg, nil
 				}
-				return form, "Reading the importBundle part: " + err.Error(), nil
-			}
-		case "email", "options":
-			data, err := io.ReadAll(io.LimitReader(part, maxSmallPartBytes+1))
-			if err != nil {
-				if msg, ok := tooLarge(err); ok {
-					return form, msg, nil
-				}
 				return form, "Reading the " + name + " part: " + err.Error(), nil
 			}
-			if len(data) > maxSmallPartBytes {
-				return form, fmt.Sprintf("The %s part is over %d bytes", name, maxSmallPartBytes), nil
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(part, maxSmallPartBytes+1))
+		if err != nil {
+			if msg, ok := tooLarge(err); ok {
+				return form, msg, nil
 			}
-			if name == "email" {
-				form.email = string(data)
-				continue
+			return form, "Reading the " + name + " part: " + err.Error(), nil
+		}
+		if len(data) > maxSmallPartBytes {
+			return form, fmt.Sprintf("The %s part is over %d bytes", name, maxSmallPartBytes), nil
+		}
+		var v any = string(data)
+		if fs.json[name] {
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.UseNumber()
+			if err := dec.Decode(&v); err != nil {
+				return form, name + ": not JSON: " + err.Error(), nil
 			}
-			if problem, err := decodeImportOptions(data, &form.options); err != nil || problem != "" {
-				return form, problem, err
-			}
-		default:
-			return form, fmt.Sprintf("Unknown part %q: an import takes the parts importBundle, email and options", name), nil
+		}
+		if err := prop.VisitJSON(v, openapi3.DisableSchemaErrorDetails()); err != nil {
+			return form, name + ": " + schemaProblem(err).Error(), nil
+		}
+		fields[name] = v
+	}
+	// The checked parts, into the generated type of the form.
+	data, err := json.Marshal(fields)
+	if err != nil {
+		return form, "", err
+	}
+	var typed generated.ApplicationImportForm
+	if err := json.Unmarshal(data, &typed); err != nil {
+		return form, "The parts do not decode: " + err.Error(), nil
+	}
+	form.email = deref(typed.Email)
+	form.options = deref(typed.Options)
+	switch {
+	case form.bundle == "" && form.options.ImportURL != nil:
+		return form, "options.importUrl is not supported by the local API: send the zip as the " + fs.bundle + " part", nil
+	case form.bundle == "":
+		return form, "No " + fs.bundle + " part: send the zip to import as the multipart part " + fs.bundle, nil
+	}
+	return form, "", nil
+}
+
+// formSpec is what readImportForm needs of openapi.yaml's multipart body.
+type formSpec struct {
+	props  map[string]*openapi3.Schema // by part name
+	names  []string                    // the part names, sorted, for messages
+	bundle string                      // the part of format binary
+	json   map[string]bool             // parts whose encoding is application/json
+}
+
+var importFormSpec = sync.OnceValues(func() (*formSpec, error) {
+	op, err := spec.Op(opImport)
+	if err != nil {
+		return nil, err
+	}
+	var mt *openapi3.MediaType
+	if rb := op.Op.RequestBody; rb != nil && rb.Value != nil {
+		mt = rb.Value.Content.Get("multipart/form-data")
+	}
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return nil, fmt.Errorf("api: openapi.yaml: %s has no multipart/form-data body schema", opImport)
+	}
+	fs := &formSpec{props: map[string]*openapi3.Schema{}, json: map[string]bool{}}
+	for name, ref := range mt.Schema.Value.Properties {
+		fs.props[name] = ref.Value
+		fs.names = append(fs.names, name)
+		if ref.Value.Format == "binary" {
+			fs.bundle = name
+		}
+		if enc := mt.Encoding[name]; enc != nil && enc.ContentType == "application/json" {
+			fs.json[name] = true
 		}
 	}
-}
-
-// decodeImportOptions checks the options part against openapi.yaml's
-// ImportIntoApplicationOptions and decodes it.
-func decodeImportOptions(data []byte, opts *generated.ImportIntoApplicationOptions) (problem string, err error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return "options: not JSON: " + err.Error(), nil
+	slices.Sort(fs.names)
+	if fs.bundle == "" {
+		return nil, fmt.Errorf("api: openapi.yaml: %s's body has no part of format binary", opImport)
 	}
-	schema, err := importOptionsSchema()
-	if err != nil {
-		return "", err
-	}
-	if err := schema.VisitJSON(v, openapi3.DisableSchemaErrorDetails()); err != nil {
-		return "options: " + schemaProblem(err).Error(), nil
-	}
-	if err := json.Unmarshal(data, opts); err != nil {
-		return "options: " + err.Error(), nil
-	}
-	return "", nil
-}
-
-var importOptionsSchema = sync.OnceValues(func() (*openapi3.Schema, error) {
-	return spec.Schema("ImportIntoApplicationOptions")
+	return fs, nil
 })
+
+// opImport is the operationId of the import.
+const opImport = "importApplication"
 
 // entryKind is what an entry of a bundle holds.
 type entryKind int
@@ -223,7 +269,7 @@ func scanBundle(path string, maxExpanded int64, visit func(name string, kind ent
 	}
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return "importBundle is not a zip archive: " + err.Error(), nil
+		return "The uploaded bundle is not a zip archive: " + err.Error(), nil
 	}
 	defer zr.Close()
 	budget := maxExpanded
@@ -241,7 +287,7 @@ func scanBundle(path string, maxExpanded int64, visit func(name string, kind ent
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return fmt.Sprintf("importBundle entry %q cannot be read: %v", f.Name, err), nil
+			return fmt.Sprintf("Bundle entry %q cannot be read: %v", f.Name, err), nil
 		}
 		var buf bytes.Buffer
 		var dst io.Writer = io.Discard
@@ -252,11 +298,11 @@ func scanBundle(path string, maxExpanded int64, visit func(name string, kind ent
 		rc.Close()
 		switch {
 		case n > limit && limit < budget:
-			return fmt.Sprintf("importBundle entry %q expands past %d bytes, the most one resource may take", f.Name, limit), nil
+			return fmt.Sprintf("Bundle entry %q expands past %d bytes, the most one resource may take", f.Name, limit), nil
 		case n > limit:
-			return fmt.Sprintf("importBundle expands past %d bytes (a zip bomb?): its entries together may expand to api.Options.MaxImportExpandedBytes at most", maxExpanded), nil
+			return fmt.Sprintf("The bundle expands past %d bytes (a zip bomb?): its entries together may expand to api.Options.MaxImportExpandedBytes at most", maxExpanded), nil
 		case err != nil:
-			return fmt.Sprintf("importBundle entry %q is corrupt: %v", f.Name, err), nil
+			return fmt.Sprintf("Bundle entry %q is corrupt: %v", f.Name, err), nil
 		}
 		budget -= n
 		if visit != nil {
@@ -290,11 +336,11 @@ func checkDirectorySize(path string) (problem string, err error) {
 	}
 	i := bytes.LastIndex(buf, []byte("PK\x05\x06"))
 	if i < 0 || len(buf)-i < recLen {
-		return "importBundle is not a zip archive: no end-of-central-directory record", nil
+		return "The uploaded bundle is not a zip archive: no end-of-central-directory record", nil
 	}
 	entries := binary.LittleEndian.Uint16(buf[i+10:])
 	if int(entries) > maxBundleEntries {
-		return fmt.Sprintf("importBundle lists %d entries or more (zip64), over the local API's limit of %d", entries, maxBundleEntries), nil
+		return fmt.Sprintf("The bundle lists %d entries or more (zip64), over the local API's limit of %d", entries, maxBundleEntries), nil
 	}
 	return "", nil
 }
