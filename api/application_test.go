@@ -58,8 +58,15 @@ func appStore(t *testing.T) *api.Store {
 	return store
 }
 
-// doJSON sends method path with a JSON body (none when body is "").
+// doJSON sends method path with a JSON body (none when body is "") and a
+// full-access token.
 func doJSON(t *testing.T, srv *httptest.Server, method, path, body string) response {
+	t.Helper()
+	return doJSONAs(t, srv, "x", method, path, body)
+}
+
+// doJSONAs is doJSON with the given bearer token.
+func doJSONAs(t *testing.T, srv *httptest.Server, token, method, path, body string) response {
 	t.Helper()
 	var r io.Reader
 	if body != "" {
@@ -69,7 +76,7 @@ func doJSON(t *testing.T, srv *httptest.Server, method, path, body string) respo
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer x")
+	req.Header.Set("Authorization", "Bearer "+token)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
