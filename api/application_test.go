@@ -99,9 +99,15 @@ func started(t *testing.T, r response) string {
 // waitJob polls the job log until its status is terminal and returns it.
 func waitJob(t *testing.T, srv *httptest.Server, app, job string) losant.ApplicationJobLog {
 	t.Helper()
+	return waitJobAt(t, srv, "", app, job)
+}
+
+// waitJobAt is waitJob for a handler served under basePath.
+func waitJobAt(t *testing.T, srv *httptest.Server, basePath, app, job string) losant.ApplicationJobLog {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		r := do(t, srv, "GET", jobLogPath(app, job), "x")
+		r := do(t, srv, "GET", basePath+jobLogPath(app, job), "x")
 		if r.status != http.StatusOK {
 			t.Fatalf("GET job log: %d %s", r.status, r.body)
 		}
@@ -794,5 +800,24 @@ func TestHandlerClose(t *testing.T) {
 	}
 	if err := h.Close(); err != nil {
 		t.Errorf("a second Close: %v", err)
+	}
+}
+
+// TestDownloadUnderBasePath: a handler served under a path prefix signs
+// download URLs under it, and answers them there.
+func TestDownloadUnderBasePath(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, api.Options{Store: appStore(t), JobDuration: fastJobs, BasePath: "/losant"})
+	job := started(t, doJSON(t, srv, "POST", "/losant/applications/"+appA+"/export", `{}`))
+	log := waitJobAt(t, srv, "/losant", appA, job)
+	if log.Output == nil || log.Output.DownloadURLs == nil {
+		t.Fatalf("export job %s, output %+v", deref(log.Status), log.Output)
+	}
+	link := (*log.Output.DownloadURLs)[0]
+	if !strings.HasPrefix(link, srv.URL+"/losant"+api.DownloadPathPrefix) {
+		t.Errorf("download URL %s is not under the base path", link)
+	}
+	if r := fetch(t, srv, link); r.status != 200 || r.header.Get("Content-Type") != "application/zip" {
+		t.Errorf("download: %d %s", r.status, r.body)
 	}
 }
