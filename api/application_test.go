@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -819,5 +821,39 @@ func TestDownloadUnderBasePath(t *testing.T) {
 	}
 	if r := fetch(t, srv, link); r.status != 200 || r.header.Get("Content-Type") != "application/zip" {
 		t.Errorf("download: %d %s", r.status, r.body)
+	}
+}
+
+// TestExportFilesAreRemoved: an export's zip is removed once its URL has
+// expired (when the next file is made), and Close removes the rest, with
+// the handler's directory under Options.TempDir.
+func TestExportFilesAreRemoved(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	h, err := api.NewHandler(api.Options{Store: appStore(t), JobDuration: fastJobs, DownloadTTL: time.Nanosecond, TempDir: tmp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	zips := func() []string {
+		found, err := filepath.Glob(filepath.Join(tmp, "*", "*.zip"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return found
+	}
+	for i := range 3 {
+		exportApp(t, srv, appA)
+		if got := zips(); len(got) != 1 {
+			t.Errorf("after export %d: %d zips kept (%v), want only the last, the others' URLs having expired", i+1, len(got), got)
+		}
+	}
+	srv.Close()
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("after Close, TempDir holds %d entries, want none", len(left))
 	}
 }

@@ -107,7 +107,8 @@
 // logs, under options.conflictBehavior) and counts what it created and what
 // failed; a forced clone creates the application that output.applicationId
 // names. The archive jobs complete having written nothing: the local API
-// holds no device data. Handler.Close stops the jobs and removes the files.
+// holds no device data. An export's zip is removed once its URL has
+// expired; Handler.Close stops the jobs and removes the files left.
 //
 // An import's body is streamed: the zip goes to a file under
 // Options.TempDir, never into memory, and is then read entry by entry

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -46,16 +47,17 @@ type fileStore struct {
 	ttl  time.Duration
 	errs *errorWriter
 
-	mu     sync.Mutex
-	dir    string // "" until the first file
-	closed bool
+	mu      sync.Mutex
+	dir     string // "" until the first file
+	closed  bool
+	expires map[string]time.Time // signed files, by name: removed once their URL has expired
 }
 
 func newFileStore(opts Options, errs *errorWriter) (*fileStore, error) {
 	if opts.DownloadTTL < 0 {
 		return nil, fmt.Errorf("api: DownloadTTL %v is negative", opts.DownloadTTL)
 	}
-	f := &fileStore{base: opts.TempDir, ttl: opts.DownloadTTL, errs: errs}
+	f := &fileStore{base: opts.TempDir, ttl: opts.DownloadTTL, errs: errs, expires: map[string]time.Time{}}
 	if f.ttl == 0 {
 		f.ttl = DefaultDownloadTTL
 	}
@@ -71,6 +73,7 @@ func (f *fileStore) create(pattern string) (*os.File, error) {
 	if f.closed {
 		return nil, errClosed
 	}
+	f.sweepLocked()
 	if f.dir == "" {
 		dir, err := os.MkdirTemp(f.base, "losant-api-")
 		if err != nil {
@@ -81,6 +84,20 @@ func (f *fileStore) create(pattern string) (*os.File, error) {
 	return os.CreateTemp(f.dir, pattern)
 }
 
+// sweepLocked removes the files whose download URL has expired, so that
+// a long-running server does not keep every export it ever made.
+func (f *fileStore) sweepLocked() {
+	now := time.Now()
+	for name, at := range f.expires {
+		if now.Before(at) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(f.dir, name)); err == nil || errors.Is(err, fs.ErrNotExist) {
+			delete(f.expires, name)
+		}
+	}
+}
+
 // path returns where the file name is kept, or "" when there is no such
 // directory.
 func (f *fileStore) path(name string) string {
@@ -89,7 +106,7 @@ func (f *fileStore) path(name string) string {
 	if f.dir == "" || f.closed {
 		return ""
 	}
-	return f.dir + string(os.PathSeparator) + name
+	return filepath.Join(f.dir, name)
 }
 
 // close removes the directory and everything in it.
@@ -118,6 +135,9 @@ func (f *fileStore) signature(name string, expires int64) string {
 // store's TTL from now, under origin (scheme, host and base path).
 func (f *fileStore) downloadURL(origin, name string) string {
 	expires := time.Now().Add(f.ttl).Unix()
+	f.mu.Lock()
+	f.expires[name] = time.Unix(expires, 0)
+	f.mu.Unlock()
 	q := url.Values{"expires": {strconv.FormatInt(expires, 10)}, "signature": {f.signature(name, expires)}}
 	return origin + DownloadPathPrefix + name + "?" + q.Encode()
 }
