@@ -92,12 +92,16 @@ type Options struct {
 
 // Handler answers like Losant's REST API for the operations of openapi.yaml.
 // It is an http.Handler with a lifetime: the jobs it starts run in the
-// background until they reach their outcome, and Close stops them.
+// background until they reach their outcome, and Close stops them. Make
+// one with NewHandler.
 type Handler struct {
-	http.Handler
+	next  http.Handler // the limits, outermost, then routing and validation
 	jobs  *jobRunner
 	files *fileStore
 }
+
+// ServeHTTP answers one request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.next.ServeHTTP(w, r) }
 
 // Close stops the jobs the handler started (their job logs stay as they
 // last were) and waits until they have stopped, then removes the export
@@ -177,7 +181,7 @@ func NewHandler(opts Options) (*Handler, error) {
 		}
 		validated.ServeHTTP(w, r)
 	})
-	return &Handler{Handler: withLimits(routes, opts, e), jobs: jobs, files: files}, nil
+	return &Handler{next: withLimits(routes, opts, e), jobs: jobs, files: files}, nil
 }
 
 func checkBasePath(p string) error {

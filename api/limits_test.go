@@ -31,9 +31,9 @@ func limitsHandler(t *testing.T, opts Options) (http.Handler, *limiter) {
 		t.Fatalf("NewHandler: %v", err)
 	}
 	t.Cleanup(func() { _ = h.Close() })
-	l, ok := h.Handler.(*limiter)
+	l, ok := h.next.(*limiter)
 	if !ok {
-		t.Fatalf("NewHandler's Handler is a %T, want the limits outermost (*limiter)", h.Handler)
+		t.Fatalf("NewHandler's Handler serves through a %T, want the limits outermost (*limiter)", h.next)
 	}
 	return h, l
 }
