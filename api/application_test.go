@@ -623,6 +623,15 @@ func TestImportRefuses(t *testing.T) {
 		t.Errorf("a JSON entry too large to decode: %d %s", r.status, r.body)
 	}
 
+	// A directory of more entries than a plain zip can list (zip64) is
+	// refused before archive/zip reads it into memory: here the
+	// end-of-central-directory record alone, claiming 65535 entries.
+	eocd := []byte("PK\x05\x06\x00\x00\x00\x00\xff\xff\xff\xff\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")
+	r = sendImport(t, roomy, appB, importParts{bundle: eocd})
+	if typ, msg := r.errorBody(t); r.status != 400 || typ != "Validation" || !strings.Contains(msg, "entries or more") {
+		t.Errorf("a zip listing 65535 entries: %d %s", r.status, r.body)
+	}
+
 	// The same over-size body with a Content-Length is refused before it
 	// is read.
 	var body bytes.Buffer
