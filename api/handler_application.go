@@ -151,8 +151,9 @@ func (s *server) writeExport(appID, exportJobID string) (name string, err error)
 		}
 	}()
 	zw := zip.NewWriter(f)
+	at := time.Now()
 	add := func(entry string, data []byte) error {
-		w, err := zw.Create(entry)
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: entry, Method: zip.Deflate, Modified: at})
 		if err == nil {
 			_, err = w.Write(data)
 		}

@@ -83,6 +83,9 @@ func (r *jobRunner) start(j job) (string, error) {
 		return "", errClosed
 	}
 	id := newObjectID()
+	if j.input != nil && *j.input == (losant.ApplicationJobLogInput{}) {
+		j.input = nil // no "input": {} on a job asked for without options
+	}
 	log := losant.ApplicationJobLog{
 		ID: &id, JobID: &id, ApplicationID: &j.appID, Name: &name,
 		ResourceType: ptr(losant.ApplicationJobLogResourceTypeApplication), ResourceID: &j.appID,
