@@ -119,14 +119,15 @@ func (m *multipartBody) cut() {
 	}
 }
 
-// file adds a file part whose content is read from r as it is sent.
-func (m *multipartBody) file(name, filename string, r io.Reader) {
+// file adds a file part of the given content type whose content is read
+// from r as it is sent.
+func (m *multipartBody) file(name, filename, contentType string, r io.Reader) {
 	if filename == "" {
 		filename = name
 	}
 	h := make(textproto.MIMEHeader)
 	h.Set("Content-Disposition", multipart.FileContentDisposition(name, filename))
-	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Type", contentType)
 	if _, err := m.writer().CreatePart(h); err != nil && m.err == nil {
 		m.err = err
 	}

@@ -213,6 +213,11 @@ func checkResults(t *testing.T, op string, spec *openapi3.Operation, mt reflect.
 		if len(out) != 1 {
 			t.Errorf("%s: one bodiless answer, want a method returning error alone, got %v", op, out)
 		}
+	case len(results) == 1 && spec.Extensions["x-losant-job-name"] != nil:
+		// The answer is the job it started: its handle.
+		if len(out) != 2 || out[0] != reflect.TypeFor[*losant.Job]() {
+			t.Errorf("%s: starts a job and answers only %d; returns %v, want *Job", op, results[0].code, out)
+		}
 	case len(results) == 1:
 		if len(out) != 2 || out[0].Kind() != reflect.Pointer || out[0].Elem().Name() != results[0].schema {
 			t.Errorf("%s: returns %v, want *%s", op, out, results[0].schema)
@@ -223,6 +228,11 @@ func checkResults(t *testing.T, op string, spec *openapi3.Operation, mt reflect.
 			return
 		}
 		rt := out[0].Elem()
+		if spec.Extensions["x-losant-job-name"] != nil {
+			if _, ok := out[0].MethodByName("Job"); !ok {
+				t.Errorf("%s: starts a job, but %s has no Job method", op, rt.Name())
+			}
+		}
 		if f, ok := rt.FieldByName("StatusCode"); !ok || f.Type.Kind() != reflect.Int {
 			t.Errorf("%s: %s has no StatusCode", op, rt.Name())
 		}

@@ -6,6 +6,168 @@ import (
 	"time"
 )
 
+// Defines values for ApplicationExportPostExportType.
+const (
+	ApplicationExportPostExportTypeRepo ApplicationExportPostExportType = "repo"
+	ApplicationExportPostExportTypeZip  ApplicationExportPostExportType = "zip"
+)
+
+// ApplicationExportPostExportTypeValues returns the values openapi.yaml lists for ApplicationExportPostExportType. The API may
+// send others; they decode as they are.
+func ApplicationExportPostExportTypeValues() []ApplicationExportPostExportType {
+	return []ApplicationExportPostExportType{ApplicationExportPostExportTypeZip, ApplicationExportPostExportTypeRepo}
+}
+
+// Valid indicates whether the value is a known member of the ApplicationExportPostExportType enum.
+func (e ApplicationExportPostExportType) Valid() bool {
+	switch e {
+	case ApplicationExportPostExportTypeRepo:
+		return true
+	case ApplicationExportPostExportTypeZip:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplicationFtueTrackingStatus.
+const (
+	ApplicationFtueTrackingStatusCompleted ApplicationFtueTrackingStatus = "completed"
+	ApplicationFtueTrackingStatusSkipped   ApplicationFtueTrackingStatus = "skipped"
+)
+
+// ApplicationFtueTrackingStatusValues returns the values openapi.yaml lists for ApplicationFtueTrackingStatus. The API may
+// send others; they decode as they are.
+func ApplicationFtueTrackingStatusValues() []ApplicationFtueTrackingStatus {
+	return []ApplicationFtueTrackingStatus{ApplicationFtueTrackingStatusSkipped, ApplicationFtueTrackingStatusCompleted}
+}
+
+// Valid indicates whether the value is a known member of the ApplicationFtueTrackingStatus enum.
+func (e ApplicationFtueTrackingStatus) Valid() bool {
+	switch e {
+	case ApplicationFtueTrackingStatusCompleted:
+		return true
+	case ApplicationFtueTrackingStatusSkipped:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplicationImportConflictBehavior.
+const (
+	ApplicationImportConflictBehaviorCreate  ApplicationImportConflictBehavior = "create"
+	ApplicationImportConflictBehaviorError   ApplicationImportConflictBehavior = "error"
+	ApplicationImportConflictBehaviorReplace ApplicationImportConflictBehavior = "replace"
+	ApplicationImportConflictBehaviorRetain  ApplicationImportConflictBehavior = "retain"
+)
+
+// ApplicationImportConflictBehaviorValues returns the values openapi.yaml lists for ApplicationImportConflictBehavior. The API may
+// send others; they decode as they are.
+func ApplicationImportConflictBehaviorValues() []ApplicationImportConflictBehavior {
+	return []ApplicationImportConflictBehavior{ApplicationImportConflictBehaviorCreate, ApplicationImportConflictBehaviorError, ApplicationImportConflictBehaviorRetain, ApplicationImportConflictBehaviorReplace}
+}
+
+// Valid indicates whether the value is a known member of the ApplicationImportConflictBehavior enum.
+func (e ApplicationImportConflictBehavior) Valid() bool {
+	switch e {
+	case ApplicationImportConflictBehaviorCreate:
+		return true
+	case ApplicationImportConflictBehaviorError:
+		return true
+	case ApplicationImportConflictBehaviorReplace:
+		return true
+	case ApplicationImportConflictBehaviorRetain:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApplicationImportResourceType.
+const (
+	ApplicationImportResourceTypeApplicationCertificateAuthority ApplicationImportResourceType = "ApplicationCertificateAuthority"
+	ApplicationImportResourceTypeDashboard                       ApplicationImportResourceType = "Dashboard"
+	ApplicationImportResourceTypeDataTable                       ApplicationImportResourceType = "DataTable"
+	ApplicationImportResourceTypeDataTableRow                    ApplicationImportResourceType = "DataTableRow"
+	ApplicationImportResourceTypeDevice                          ApplicationImportResourceType = "Device"
+	ApplicationImportResourceTypeDeviceRecipe                    ApplicationImportResourceType = "DeviceRecipe"
+	ApplicationImportResourceTypeExperienceDevelopConfig         ApplicationImportResourceType = "ExperienceDevelopConfig"
+	ApplicationImportResourceTypeExperienceEndpoint              ApplicationImportResourceType = "ExperienceEndpoint"
+	ApplicationImportResourceTypeExperienceFlowVersion           ApplicationImportResourceType = "ExperienceFlowVersion"
+	ApplicationImportResourceTypeExperienceGroup                 ApplicationImportResourceType = "ExperienceGroup"
+	ApplicationImportResourceTypeExperienceUser                  ApplicationImportResourceType = "ExperienceUser"
+	ApplicationImportResourceTypeExperienceVersion               ApplicationImportResourceType = "ExperienceVersion"
+	ApplicationImportResourceTypeExperienceView                  ApplicationImportResourceType = "ExperienceView"
+	ApplicationImportResourceTypeFile                            ApplicationImportResourceType = "File"
+	ApplicationImportResourceTypeFlow                            ApplicationImportResourceType = "Flow"
+	ApplicationImportResourceTypeFlowVersion                     ApplicationImportResourceType = "FlowVersion"
+	ApplicationImportResourceTypeGlobal                          ApplicationImportResourceType = "Global"
+	ApplicationImportResourceTypeIntegration                     ApplicationImportResourceType = "Integration"
+	ApplicationImportResourceTypeNotebook                        ApplicationImportResourceType = "Notebook"
+	ApplicationImportResourceTypePrivateFile                     ApplicationImportResourceType = "PrivateFile"
+	ApplicationImportResourceTypeResourceJob                     ApplicationImportResourceType = "ResourceJob"
+	ApplicationImportResourceTypeWebhook                         ApplicationImportResourceType = "Webhook"
+)
+
+// ApplicationImportResourceTypeValues returns the values openapi.yaml lists for ApplicationImportResourceType. The API may
+// send others; they decode as they are.
+func ApplicationImportResourceTypeValues() []ApplicationImportResourceType {
+	return []ApplicationImportResourceType{ApplicationImportResourceTypeApplicationCertificateAuthority, ApplicationImportResourceTypeDashboard, ApplicationImportResourceTypeDataTableRow, ApplicationImportResourceTypeDataTable, ApplicationImportResourceTypeDeviceRecipe, ApplicationImportResourceTypeDevice, ApplicationImportResourceTypeExperienceDevelopConfig, ApplicationImportResourceTypeExperienceEndpoint, ApplicationImportResourceTypeExperienceFlowVersion, ApplicationImportResourceTypeExperienceGroup, ApplicationImportResourceTypeExperienceUser, ApplicationImportResourceTypeExperienceVersion, ApplicationImportResourceTypeExperienceView, ApplicationImportResourceTypeFile, ApplicationImportResourceTypeFlowVersion, ApplicationImportResourceTypeFlow, ApplicationImportResourceTypeGlobal, ApplicationImportResourceTypeIntegration, ApplicationImportResourceTypeNotebook, ApplicationImportResourceTypePrivateFile, ApplicationImportResourceTypeWebhook, ApplicationImportResourceTypeResourceJob}
+}
+
+// Valid indicates whether the value is a known member of the ApplicationImportResourceType enum.
+func (e ApplicationImportResourceType) Valid() bool {
+	switch e {
+	case ApplicationImportResourceTypeApplicationCertificateAuthority:
+		return true
+	case ApplicationImportResourceTypeDashboard:
+		return true
+	case ApplicationImportResourceTypeDataTable:
+		return true
+	case ApplicationImportResourceTypeDataTableRow:
+		return true
+	case ApplicationImportResourceTypeDevice:
+		return true
+	case ApplicationImportResourceTypeDeviceRecipe:
+		return true
+	case ApplicationImportResourceTypeExperienceDevelopConfig:
+		return true
+	case ApplicationImportResourceTypeExperienceEndpoint:
+		return true
+	case ApplicationImportResourceTypeExperienceFlowVersion:
+		return true
+	case ApplicationImportResourceTypeExperienceGroup:
+		return true
+	case ApplicationImportResourceTypeExperienceUser:
+		return true
+	case ApplicationImportResourceTypeExperienceVersion:
+		return true
+	case ApplicationImportResourceTypeExperienceView:
+		return true
+	case ApplicationImportResourceTypeFile:
+		return true
+	case ApplicationImportResourceTypeFlow:
+		return true
+	case ApplicationImportResourceTypeFlowVersion:
+		return true
+	case ApplicationImportResourceTypeGlobal:
+		return true
+	case ApplicationImportResourceTypeIntegration:
+		return true
+	case ApplicationImportResourceTypeNotebook:
+		return true
+	case ApplicationImportResourceTypePrivateFile:
+		return true
+	case ApplicationImportResourceTypeResourceJob:
+		return true
+	case ApplicationImportResourceTypeWebhook:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ApplicationJobLogOwnerType.
 const (
 	ApplicationJobLogOwnerTypeApplication  ApplicationJobLogOwnerType = "application"
@@ -198,6 +360,30 @@ func (e ApplicationJobLogStatus) Valid() bool {
 	}
 }
 
+// Defines values for ApplicationOwnerType.
+const (
+	ApplicationOwnerTypeOrganization ApplicationOwnerType = "organization"
+	ApplicationOwnerTypeUser         ApplicationOwnerType = "user"
+)
+
+// ApplicationOwnerTypeValues returns the values openapi.yaml lists for ApplicationOwnerType. The API may
+// send others; they decode as they are.
+func ApplicationOwnerTypeValues() []ApplicationOwnerType {
+	return []ApplicationOwnerType{ApplicationOwnerTypeUser, ApplicationOwnerTypeOrganization}
+}
+
+// Valid indicates whether the value is a known member of the ApplicationOwnerType enum.
+func (e ApplicationOwnerType) Valid() bool {
+	switch e {
+	case ApplicationOwnerTypeOrganization:
+		return true
+	case ApplicationOwnerTypeUser:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SortDirection.
 const (
 	SortDirectionAsc  SortDirection = "asc"
@@ -222,6 +408,177 @@ func (e SortDirection) Valid() bool {
 	}
 }
 
+// Application Schema for a single Application
+//
+// Example: {"applicationId":"575ec8687ae143cd83dc4a97","creationDate":"2016-06-13T04:00:00.000Z","description":"Freezer temperatures of the Columbus warehouse","id":"575ec8687ae143cd83dc4a97","lastUpdated":"2025-06-10T04:00:00.000Z","name":"Temperature Monitoring","ownerId":"575ec8687ae143cd83dc4a9a","ownerType":"user"}
+type Application struct {
+	// ApplicationID A Losant object ID, 24 hexadecimal characters.
+	//
+	// Example: 575ec8687ae143cd83dc4a97
+	ApplicationID *ObjectID `json:"applicationId,omitempty"`
+
+	// AppliedTemplateIds The application templates applied to it.
+	AppliedTemplateIds *[]ObjectID `json:"appliedTemplateIds,omitempty"`
+
+	// ArchiveConfig Where and what the data archive jobs archive. Kept open here:
+	// losant-go passes it through without reading it.
+	ArchiveConfig *map[string]interface{} `json:"archiveConfig,omitempty"`
+
+	// BlobURLTTL How long, in seconds, the application's signed file URLs stay valid.
+	BlobURLTTL *float64 `json:"blobUrlTTL,omitempty"`
+
+	// CreationDate When the application was created.
+	CreationDate        *time.Time `json:"creationDate,omitempty"`
+	Description         *string    `json:"description,omitempty"`
+	EndpointDefaultCors *bool      `json:"endpointDefaultCors,omitempty"`
+
+	// EndpointSlug The application's experience endpoint slug.
+	EndpointSlug *string `json:"endpointSlug,omitempty"`
+
+	// ExpUserTokenCutoff Experience user tokens issued before this are refused.
+	ExpUserTokenCutoff *time.Time `json:"expUserTokenCutoff,omitempty"`
+
+	// FtueTracking Which first-use tutorials were completed or skipped.
+	FtueTracking *[]ApplicationFtueTracking `json:"ftueTracking,omitempty"`
+
+	// Globals The application's global variables.
+	Globals *[]ApplicationGlobal `json:"globals,omitempty"`
+
+	// ID A Losant object ID, 24 hexadecimal characters.
+	//
+	// Example: 575ec8687ae143cd83dc4a97
+	ID *ObjectID `json:"id,omitempty"`
+
+	// LastUpdated When the application was last changed.
+	LastUpdated           *time.Time `json:"lastUpdated,omitempty"`
+	Name                  *string    `json:"name,omitempty"`
+	OrganizationIconColor *string    `json:"organizationIconColor,omitempty"`
+
+	// OrganizationName The owning organization's name, when an organization owns it.
+	OrganizationName *string `json:"organizationName,omitempty"`
+
+	// OwnerID A Losant object ID, 24 hexadecimal characters.
+	//
+	// Example: 575ec8687ae143cd83dc4a97
+	OwnerID *ObjectID `json:"ownerId,omitempty"`
+
+	// OwnerType What kind of account owns an application.
+	OwnerType *ApplicationOwnerType `json:"ownerType,omitempty"`
+
+	// Summary How many resources of each kind the application holds, and its
+	// usage. `summaryInclude` and `summaryExclude` choose the fields.
+	Summary *ApplicationSummary `json:"summary,omitempty"`
+}
+
+// ApplicationCloneDryRunResult The answer of a clone dry run
+//
+// Example: {"requiresJob":false,"success":true}
+type ApplicationCloneDryRunResult struct {
+	// RequiresJob Whether the copy would be made by a job (202) rather than at once (201).
+	RequiresJob *bool `json:"requiresJob,omitempty"`
+	Success     *bool `json:"success,omitempty"`
+}
+
+// ApplicationClonePost Schema for the body of an application clone request
+type ApplicationClonePost struct {
+	CallbackURL *string `json:"callbackUrl,omitempty"`
+
+	// DryRun Only check whether the copy can be made, and whether it needs a job.
+	DryRun               *bool   `json:"dryRun,omitempty"`
+	Email                *string `json:"email,omitempty"`
+	ForceJob             *bool   `json:"forceJob,omitempty"`
+	IncludeDataTableRows *bool   `json:"includeDataTableRows,omitempty"`
+	IncludeDevices       *bool   `json:"includeDevices,omitempty"`
+	IncludeFiles         *bool   `json:"includeFiles,omitempty"`
+	IncludePrivateFiles  *bool   `json:"includePrivateFiles,omitempty"`
+
+	// OwnerID Who owns the copy (default, the caller); null for the caller.
+	OwnerID *string `json:"ownerId,omitempty"`
+
+	// OwnerType What kind of account owns an application.
+	OwnerType *ApplicationOwnerType `json:"ownerType,omitempty"`
+}
+
+// ApplicationCreationByTemplateResult A new application, and the resources that could not be copied into it
+//
+// Example: {"application":{"applicationId":"575ed70c7ae143cd83dc4aa9","creationDate":"2025-06-11T09:30:00.000Z","id":"575ed70c7ae143cd83dc4aa9","lastUpdated":"2025-06-11T09:30:00.000Z","name":"Temperature Monitoring","ownerId":"575ec8687ae143cd83dc4a9a","ownerType":"user"},"validationErrors":[]}
+type ApplicationCreationByTemplateResult struct {
+	// Application Schema for a single Application
+	//
+	// Example: {"applicationId":"575ec8687ae143cd83dc4a97","creationDate":"2016-06-13T04:00:00.000Z","description":"Freezer temperatures of the Columbus warehouse","id":"575ec8687ae143cd83dc4a97","lastUpdated":"2025-06-10T04:00:00.000Z","name":"Temperature Monitoring","ownerId":"575ec8687ae143cd83dc4a9a","ownerType":"user"}
+	Application      *Application                          `json:"application,omitempty"`
+	ValidationErrors *[]ApplicationResourceValidationError `json:"validationErrors,omitempty"`
+}
+
+// ApplicationExportPost Schema for the body of an application export request
+type ApplicationExportPost struct {
+	// CallbackURL URL called when the export is done.
+	CallbackURL *string `json:"callbackUrl,omitempty"`
+
+	// CredentialName The credential that reaches the repository, for an export of type repo.
+	CredentialName *string `json:"credentialName,omitempty"`
+
+	// Email Address told when the export is done.
+	Email      *string                          `json:"email,omitempty"`
+	ExportType *ApplicationExportPostExportType `json:"exportType,omitempty"`
+
+	// ForceJob Always start a job (202), even where the zip could be made at once.
+	ForceJob             *bool `json:"forceJob,omitempty"`
+	IncludeDataTableRows *bool `json:"includeDataTableRows,omitempty"`
+	IncludeDevices       *bool `json:"includeDevices,omitempty"`
+	IncludeFiles         *bool `json:"includeFiles,omitempty"`
+	IncludePrivateFiles  *bool `json:"includePrivateFiles,omitempty"`
+
+	// Repo The git repository an export of type repo writes to.
+	Repo *ApplicationExportRepo `json:"repo,omitempty"`
+}
+
+// ApplicationExportPostExportType defines model for ApplicationExportPost.ExportType.
+type ApplicationExportPostExportType string
+
+// ApplicationExportRepo The git repository an export of type repo writes to.
+type ApplicationExportRepo struct {
+	Branch        *string `json:"branch,omitempty"`
+	CommitMessage *string `json:"commitMessage,omitempty"`
+	Directory     *string `json:"directory,omitempty"`
+}
+
+// ApplicationExportResult The address of an export's zip, ready now
+//
+// Example: {"url":"https://files.example.com/exports/575ec8687ae143cd83dc4a97.zip?signature=abc"}
+type ApplicationExportResult struct {
+	// URL A pre-signed address of the zip; it needs no token.
+	URL *string `json:"url,omitempty"`
+}
+
+// ApplicationFtueTracking The state of one first-use tutorial.
+type ApplicationFtueTracking struct {
+	Name    string                        `json:"name"`
+	Status  ApplicationFtueTrackingStatus `json:"status"`
+	Version float64                       `json:"version"`
+}
+
+// ApplicationFtueTrackingStatus defines model for ApplicationFtueTracking.Status.
+type ApplicationFtueTrackingStatus string
+
+// ApplicationGlobal One global variable of an application.
+type ApplicationGlobal struct {
+	CloudOnly   *bool   `json:"cloudOnly,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// JSON The value, as JSON text.
+	JSON string `json:"json"`
+	Key  string `json:"key"`
+}
+
+// ApplicationImportConflictBehavior What an import does with a resource the application already has:
+// create another, count it as an error, keep the existing one, or
+// replace it.
+type ApplicationImportConflictBehavior string
+
+// ApplicationImportResourceType A kind of resource an import can be limited to.
+type ApplicationImportResourceType string
+
 // ApplicationJobLog Schema for a single Application Job Log
 //
 // Example: {"applicationId":"575ec8687ae143cd83dc4a97","id":"575ec76c7ae143cd83dc4a96","jobId":"575ec76c7ae143cd83dc4a96","name":"ArchiveData","progress":{"completed":12,"total":100},"resourceType":"application","runQueuedAt":"2025-06-10T04:00:00.000Z","runStartedAt":"2025-06-10T04:00:01.000Z","status":"inProgress"}
@@ -244,7 +601,8 @@ type ApplicationJobLog struct {
 	// JobID The ID of the job this run belongs to.
 	JobID *ObjectID `json:"jobId,omitempty"`
 
-	// Name The job's name, such as ArchiveData.
+	// Name The job's name, such as ArchiveData: for a job an operation of
+	// this document starts, that operation's x-losant-job-name.
 	Name *string `json:"name,omitempty"`
 
 	// Output What the run produced.
@@ -423,6 +781,67 @@ type ApplicationJobLogs struct {
 	TotalCount *int `json:"totalCount,omitempty"`
 }
 
+// ApplicationOwnerType What kind of account owns an application.
+type ApplicationOwnerType string
+
+// ApplicationResourceValidationError One resource that could not be created, and why.
+type ApplicationResourceValidationError struct {
+	ID      *string `json:"id,omitempty"`
+	Message *string `json:"message,omitempty"`
+	Name    *string `json:"name,omitempty"`
+
+	// Type The resource's kind, such as Flow.
+	Type *string `json:"type,omitempty"`
+}
+
+// ApplicationSummary How many resources of each kind the application holds, and its
+// usage. `summaryInclude` and `summaryExclude` choose the fields.
+type ApplicationSummary struct {
+	APITokenCount             *int                             `json:"apiTokenCount,omitempty"`
+	CertificateAuthorityCount *int                             `json:"certificateAuthorityCount,omitempty"`
+	CertificateCount          *int                             `json:"certificateCount,omitempty"`
+	CredentialCount           *int                             `json:"credentialCount,omitempty"`
+	DashCount                 *int                             `json:"dashCount,omitempty"`
+	DataTableCount            *int                             `json:"dataTableCount,omitempty"`
+	DeviceCount               *int                             `json:"deviceCount,omitempty"`
+	DeviceRecipeCount         *int                             `json:"deviceRecipeCount,omitempty"`
+	EventCount                *int                             `json:"eventCount,omitempty"`
+	ExperienceDomainCount     *int                             `json:"experienceDomainCount,omitempty"`
+	ExperienceEndpointCount   *int                             `json:"experienceEndpointCount,omitempty"`
+	ExperienceGroupCount      *int                             `json:"experienceGroupCount,omitempty"`
+	ExperienceSlugCount       *int                             `json:"experienceSlugCount,omitempty"`
+	ExperienceUserCount       *int                             `json:"experienceUserCount,omitempty"`
+	ExperienceVersionCount    *int                             `json:"experienceVersionCount,omitempty"`
+	ExperienceViewCount       *int                             `json:"experienceViewCount,omitempty"`
+	FileCount                 *int                             `json:"fileCount,omitempty"`
+	FlowCount                 *int                             `json:"flowCount,omitempty"`
+	IntegrationCount          *int                             `json:"integrationCount,omitempty"`
+	KeyCount                  *int                             `json:"keyCount,omitempty"`
+	NotebookCount             *int                             `json:"notebookCount,omitempty"`
+	NotebookStats             *ApplicationSummaryNotebookStats `json:"notebookStats,omitempty"`
+
+	// PayloadCount Payload counts by kind (appFile, dataTable, deviceState, mqttIn,
+	// webhook, ...), each a map of source to count. Kept open here.
+	PayloadCount     *map[string]interface{}         `json:"payloadCount,omitempty"`
+	PrivateFileCount *int                            `json:"privateFileCount,omitempty"`
+	ResourceJobCount *int                            `json:"resourceJobCount,omitempty"`
+	StorageStats     *ApplicationSummaryStorageStats `json:"storageStats,omitempty"`
+	WebhookCount     *int                            `json:"webhookCount,omitempty"`
+}
+
+// ApplicationSummaryNotebookStats defines model for ApplicationSummaryNotebookStats.
+type ApplicationSummaryNotebookStats struct {
+	AwaitingCompletion *int `json:"awaitingCompletion,omitempty"`
+	MinutesThisPeriod  *int `json:"minutesThisPeriod,omitempty"`
+	RunsThisPeriod     *int `json:"runsThisPeriod,omitempty"`
+}
+
+// ApplicationSummaryStorageStats defines model for ApplicationSummaryStorageStats.
+type ApplicationSummaryStorageStats struct {
+	Count *int `json:"count,omitempty"`
+	Size  *int `json:"size,omitempty"`
+}
+
 // errorBody Schema for errors returned by the API
 //
 // Example: {"message":"Application was not found","type":"NotFound"}
@@ -434,6 +853,50 @@ type errorBody struct {
 	Type *string `json:"type,omitempty"`
 }
 
+// ImportIntoApplicationOptions Schema for the options of an application import
+type ImportIntoApplicationOptions struct {
+	CallbackURL *string `json:"callbackUrl,omitempty"`
+
+	// ConflictBehavior What an import does with a resource the application already has:
+	// create another, count it as an error, keep the existing one, or
+	// replace it.
+	ConflictBehavior *ApplicationImportConflictBehavior `json:"conflictBehavior,omitempty"`
+	CredentialName   *string                            `json:"credentialName,omitempty"`
+	DryRun           *bool                              `json:"dryRun,omitempty"`
+	ForceJob         *bool                              `json:"forceJob,omitempty"`
+
+	// FromApplicationID A Losant object ID, 24 hexadecimal characters.
+	//
+	// Example: 575ec8687ae143cd83dc4a97
+	FromApplicationID *ObjectID `json:"fromApplicationId,omitempty"`
+
+	// ImportURL Import the zip at this address instead of an uploaded one.
+	ImportURL *string `json:"importUrl,omitempty"`
+
+	// Include Import only these kinds of resources.
+	Include *[]ApplicationImportResourceType  `json:"include,omitempty"`
+	Repo    *ImportIntoApplicationOptionsRepo `json:"repo,omitempty"`
+}
+
+// ImportIntoApplicationOptionsRepo defines model for ImportIntoApplicationOptionsRepo.
+type ImportIntoApplicationOptionsRepo struct {
+	Branch    *string `json:"branch,omitempty"`
+	Directory *string `json:"directory,omitempty"`
+}
+
+// JobEnqueuedResult The answer of an action that started a job: the id of the
+// application job log that records the run.
+//
+// Example: {"jobId":"575ec76c7ae143cd83dc4a96","jobQueued":true,"success":true}
+type JobEnqueuedResult struct {
+	// JobID A Losant object ID, 24 hexadecimal characters.
+	//
+	// Example: 575ec8687ae143cd83dc4a97
+	JobID     *ObjectID `json:"jobId,omitempty"`
+	JobQueued *bool     `json:"jobQueued,omitempty"`
+	Success   *bool     `json:"success,omitempty"`
+}
+
 // ObjectID A Losant object ID, 24 hexadecimal characters.
 //
 // Example: 575ec8687ae143cd83dc4a97
@@ -441,6 +904,501 @@ type ObjectID = string
 
 // SortDirection A sort direction.
 type SortDirection string
+
+// ValidationErrors Schema for errors found while validating the resources of an application
+//
+// Example: {"message":"Too many validation errors","type":"Validation","validationErrors":[{"id":"575ed18f7ae143cd83dc4aa6","message":"node 3 is missing its configuration","name":"Alert on high temperature","type":"Flow"}]}
+type ValidationErrors struct {
+	Message          *string                               `json:"message,omitempty"`
+	Type             *string                               `json:"type,omitempty"`
+	ValidationErrors *[]ApplicationResourceValidationError `json:"validationErrors,omitempty"`
+}
+
+// GetApplicationID returns *x.ApplicationID, or the zero ObjectID when x or the field is nil.
+func (x *Application) GetApplicationID() ObjectID {
+	if x == nil || x.ApplicationID == nil {
+		var zero ObjectID
+		return zero
+	}
+	return *x.ApplicationID
+}
+
+// GetAppliedTemplateIds returns *x.AppliedTemplateIds, or the zero []ObjectID when x or the field is nil.
+func (x *Application) GetAppliedTemplateIds() []ObjectID {
+	if x == nil || x.AppliedTemplateIds == nil {
+		var zero []ObjectID
+		return zero
+	}
+	return *x.AppliedTemplateIds
+}
+
+// GetArchiveConfig returns *x.ArchiveConfig, or the zero map[string]interface{} when x or the field is nil.
+func (x *Application) GetArchiveConfig() map[string]interface{} {
+	if x == nil || x.ArchiveConfig == nil {
+		var zero map[string]interface{}
+		return zero
+	}
+	return *x.ArchiveConfig
+}
+
+// GetBlobURLTTL returns *x.BlobURLTTL, or the zero float64 when x or the field is nil.
+func (x *Application) GetBlobURLTTL() float64 {
+	if x == nil || x.BlobURLTTL == nil {
+		var zero float64
+		return zero
+	}
+	return *x.BlobURLTTL
+}
+
+// GetCreationDate returns *x.CreationDate, or the zero time.Time when x or the field is nil.
+func (x *Application) GetCreationDate() time.Time {
+	if x == nil || x.CreationDate == nil {
+		var zero time.Time
+		return zero
+	}
+	return *x.CreationDate
+}
+
+// GetDescription returns *x.Description, or the zero string when x or the field is nil.
+func (x *Application) GetDescription() string {
+	if x == nil || x.Description == nil {
+		var zero string
+		return zero
+	}
+	return *x.Description
+}
+
+// GetEndpointDefaultCors returns *x.EndpointDefaultCors, or the zero bool when x or the field is nil.
+func (x *Application) GetEndpointDefaultCors() bool {
+	if x == nil || x.EndpointDefaultCors == nil {
+		var zero bool
+		return zero
+	}
+	return *x.EndpointDefaultCors
+}
+
+// GetEndpointSlug returns *x.EndpointSlug, or the zero string when x or the field is nil.
+func (x *Application) GetEndpointSlug() string {
+	if x == nil || x.EndpointSlug == nil {
+		var zero string
+		return zero
+	}
+	return *x.EndpointSlug
+}
+
+// GetExpUserTokenCutoff returns *x.ExpUserTokenCutoff, or the zero time.Time when x or the field is nil.
+func (x *Application) GetExpUserTokenCutoff() time.Time {
+	if x == nil || x.ExpUserTokenCutoff == nil {
+		var zero time.Time
+		return zero
+	}
+	return *x.ExpUserTokenCutoff
+}
+
+// GetFtueTracking returns *x.FtueTracking, or the zero []ApplicationFtueTracking when x or the field is nil.
+func (x *Application) GetFtueTracking() []ApplicationFtueTracking {
+	if x == nil || x.FtueTracking == nil {
+		var zero []ApplicationFtueTracking
+		return zero
+	}
+	return *x.FtueTracking
+}
+
+// GetGlobals returns *x.Globals, or the zero []ApplicationGlobal when x or the field is nil.
+func (x *Application) GetGlobals() []ApplicationGlobal {
+	if x == nil || x.Globals == nil {
+		var zero []ApplicationGlobal
+		return zero
+	}
+	return *x.Globals
+}
+
+// GetID returns *x.ID, or the zero ObjectID when x or the field is nil.
+func (x *Application) GetID() ObjectID {
+	if x == nil || x.ID == nil {
+		var zero ObjectID
+		return zero
+	}
+	return *x.ID
+}
+
+// GetLastUpdated returns *x.LastUpdated, or the zero time.Time when x or the field is nil.
+func (x *Application) GetLastUpdated() time.Time {
+	if x == nil || x.LastUpdated == nil {
+		var zero time.Time
+		return zero
+	}
+	return *x.LastUpdated
+}
+
+// GetName returns *x.Name, or the zero string when x or the field is nil.
+func (x *Application) GetName() string {
+	if x == nil || x.Name == nil {
+		var zero string
+		return zero
+	}
+	return *x.Name
+}
+
+// GetOrganizationIconColor returns *x.OrganizationIconColor, or the zero string when x or the field is nil.
+func (x *Application) GetOrganizationIconColor() string {
+	if x == nil || x.OrganizationIconColor == nil {
+		var zero string
+		return zero
+	}
+	return *x.OrganizationIconColor
+}
+
+// GetOrganizationName returns *x.OrganizationName, or the zero string when x or the field is nil.
+func (x *Application) GetOrganizationName() string {
+	if x == nil || x.OrganizationName == nil {
+		var zero string
+		return zero
+	}
+	return *x.OrganizationName
+}
+
+// GetOwnerID returns *x.OwnerID, or the zero ObjectID when x or the field is nil.
+func (x *Application) GetOwnerID() ObjectID {
+	if x == nil || x.OwnerID == nil {
+		var zero ObjectID
+		return zero
+	}
+	return *x.OwnerID
+}
+
+// GetOwnerType returns *x.OwnerType, or the zero ApplicationOwnerType when x or the field is nil.
+func (x *Application) GetOwnerType() ApplicationOwnerType {
+	if x == nil || x.OwnerType == nil {
+		var zero ApplicationOwnerType
+		return zero
+	}
+	return *x.OwnerType
+}
+
+// GetSummary returns x.Summary, or nil when x or the field is nil. Getters accept
+// a nil receiver, so chains such as x.GetSummary().Get...() never panic.
+func (x *Application) GetSummary() *ApplicationSummary {
+	if x == nil {
+		return nil
+	}
+	return x.Summary
+}
+
+// GetRequiresJob returns *x.RequiresJob, or the zero bool when x or the field is nil.
+func (x *ApplicationCloneDryRunResult) GetRequiresJob() bool {
+	if x == nil || x.RequiresJob == nil {
+		var zero bool
+		return zero
+	}
+	return *x.RequiresJob
+}
+
+// GetSuccess returns *x.Success, or the zero bool when x or the field is nil.
+func (x *ApplicationCloneDryRunResult) GetSuccess() bool {
+	if x == nil || x.Success == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Success
+}
+
+// GetCallbackURL returns *x.CallbackURL, or the zero string when x or the field is nil.
+func (x *ApplicationClonePost) GetCallbackURL() string {
+	if x == nil || x.CallbackURL == nil {
+		var zero string
+		return zero
+	}
+	return *x.CallbackURL
+}
+
+// GetDryRun returns *x.DryRun, or the zero bool when x or the field is nil.
+func (x *ApplicationClonePost) GetDryRun() bool {
+	if x == nil || x.DryRun == nil {
+		var zero bool
+		return zero
+	}
+	return *x.DryRun
+}
+
+// GetEmail returns *x.Email, or the zero string when x or the field is nil.
+func (x *ApplicationClonePost) GetEmail() string {
+	if x == nil || x.Email == nil {
+		var zero string
+		return zero
+	}
+	return *x.Email
+}
+
+// GetForceJob returns *x.ForceJob, or the zero bool when x or the field is nil.
+func (x *ApplicationClonePost) GetForceJob() bool {
+	if x == nil || x.ForceJob == nil {
+		var zero bool
+		return zero
+	}
+	return *x.ForceJob
+}
+
+// GetIncludeDataTableRows returns *x.IncludeDataTableRows, or the zero bool when x or the field is nil.
+func (x *ApplicationClonePost) GetIncludeDataTableRows() bool {
+	if x == nil || x.IncludeDataTableRows == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IncludeDataTableRows
+}
+
+// GetIncludeDevices returns *x.IncludeDevices, or the zero bool when x or the field is nil.
+func (x *ApplicationClonePost) GetIncludeDevices() bool {
+	if x == nil || x.IncludeDevices == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IncludeDevices
+}
+
+// GetIncludeFiles returns *x.IncludeFiles, or the zero bool when x or the field is nil.
+func (x *ApplicationClonePost) GetIncludeFiles() bool {
+	if x == nil || x.IncludeFiles == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IncludeFiles
+}
+
+// GetIncludePrivateFiles returns *x.IncludePrivateFiles, or the zero bool when x or the field is nil.
+func (x *ApplicationClonePost) GetIncludePrivateFiles() bool {
+	if x == nil || x.IncludePrivateFiles == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IncludePrivateFiles
+}
+
+// GetOwnerID returns *x.OwnerID, or the zero string when x or the field is nil.
+func (x *ApplicationClonePost) GetOwnerID() string {
+	if x == nil || x.OwnerID == nil {
+		var zero string
+		return zero
+	}
+	return *x.OwnerID
+}
+
+// GetOwnerType returns *x.OwnerType, or the zero ApplicationOwnerType when x or the field is nil.
+func (x *ApplicationClonePost) GetOwnerType() ApplicationOwnerType {
+	if x == nil || x.OwnerType == nil {
+		var zero ApplicationOwnerType
+		return zero
+	}
+	return *x.OwnerType
+}
+
+// GetApplication returns x.Application, or nil when x or the field is nil. Getters accept
+// a nil receiver, so chains such as x.GetApplication().Get...() never panic.
+func (x *ApplicationCreationByTemplateResult) GetApplication() *Application {
+	if x == nil {
+		return nil
+	}
+	return x.Application
+}
+
+// GetValidationErrors returns *x.ValidationErrors, or the zero []ApplicationResourceValidationError when x or the field is nil.
+func (x *ApplicationCreationByTemplateResult) GetValidationErrors() []ApplicationResourceValidationError {
+	if x == nil || x.ValidationErrors == nil {
+		var zero []ApplicationResourceValidationError
+		return zero
+	}
+	return *x.ValidationErrors
+}
+
+// GetCallbackURL returns *x.CallbackURL, or the zero string when x or the field is nil.
+func (x *ApplicationExportPost) GetCallbackURL() string {
+	if x == nil || x.CallbackURL == nil {
+		var zero string
+		return zero
+	}
+	return *x.CallbackURL
+}
+
+// GetCredentialName returns *x.CredentialName, or the zero string when x or the field is nil.
+func (x *ApplicationExportPost) GetCredentialName() string {
+	if x == nil || x.CredentialName == nil {
+		var zero string
+		return zero
+	}
+	return *x.CredentialName
+}
+
+// GetEmail returns *x.Email, or the zero string when x or the field is nil.
+func (x *ApplicationExportPost) GetEmail() string {
+	if x == nil || x.Email == nil {
+		var zero string
+		return zero
+	}
+	return *x.Email
+}
+
+// GetExportType returns *x.ExportType, or the zero ApplicationExportPostExportType when x or the field is nil.
+func (x *ApplicationExportPost) GetExportType() ApplicationExportPostExportType {
+	if x == nil || x.ExportType == nil {
+		var zero ApplicationExportPostExportType
+		return zero
+	}
+	return *x.ExportType
+}
+
+// GetForceJob returns *x.ForceJob, or the zero bool when x or the field is nil.
+func (x *ApplicationExportPost) GetForceJob() bool {
+	if x == nil || x.ForceJob == nil {
+		var zero bool
+		return zero
+	}
+	return *x.ForceJob
+}
+
+// GetIncludeDataTableRows returns *x.IncludeDataTableRows, or the zero bool when x or the field is nil.
+func (x *ApplicationExportPost) GetIncludeDataTableRows() bool {
+	if x == nil || x.IncludeDataTableRows == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IncludeDataTableRows
+}
+
+// GetIncludeDevices returns *x.IncludeDevices, or the zero bool when x or the field is nil.
+func (x *ApplicationExportPost) GetIncludeDevices() bool {
+	if x == nil || x.IncludeDevices == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IncludeDevices
+}
+
+// GetIncludeFiles returns *x.IncludeFiles, or the zero bool when x or the field is nil.
+func (x *ApplicationExportPost) GetIncludeFiles() bool {
+	if x == nil || x.IncludeFiles == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IncludeFiles
+}
+
+// GetIncludePrivateFiles returns *x.IncludePrivateFiles, or the zero bool when x or the field is nil.
+func (x *ApplicationExportPost) GetIncludePrivateFiles() bool {
+	if x == nil || x.IncludePrivateFiles == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IncludePrivateFiles
+}
+
+// GetRepo returns x.Repo, or nil when x or the field is nil. Getters accept
+// a nil receiver, so chains such as x.GetRepo().Get...() never panic.
+func (x *ApplicationExportPost) GetRepo() *ApplicationExportRepo {
+	if x == nil {
+		return nil
+	}
+	return x.Repo
+}
+
+// GetBranch returns *x.Branch, or the zero string when x or the field is nil.
+func (x *ApplicationExportRepo) GetBranch() string {
+	if x == nil || x.Branch == nil {
+		var zero string
+		return zero
+	}
+	return *x.Branch
+}
+
+// GetCommitMessage returns *x.CommitMessage, or the zero string when x or the field is nil.
+func (x *ApplicationExportRepo) GetCommitMessage() string {
+	if x == nil || x.CommitMessage == nil {
+		var zero string
+		return zero
+	}
+	return *x.CommitMessage
+}
+
+// GetDirectory returns *x.Directory, or the zero string when x or the field is nil.
+func (x *ApplicationExportRepo) GetDirectory() string {
+	if x == nil || x.Directory == nil {
+		var zero string
+		return zero
+	}
+	return *x.Directory
+}
+
+// GetURL returns *x.URL, or the zero string when x or the field is nil.
+func (x *ApplicationExportResult) GetURL() string {
+	if x == nil || x.URL == nil {
+		var zero string
+		return zero
+	}
+	return *x.URL
+}
+
+// GetName returns x.Name, or the zero string when x is nil.
+func (x *ApplicationFtueTracking) GetName() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Name
+}
+
+// GetStatus returns x.Status, or the zero ApplicationFtueTrackingStatus when x is nil.
+func (x *ApplicationFtueTracking) GetStatus() ApplicationFtueTrackingStatus {
+	if x == nil {
+		var zero ApplicationFtueTrackingStatus
+		return zero
+	}
+	return x.Status
+}
+
+// GetVersion returns x.Version, or the zero float64 when x is nil.
+func (x *ApplicationFtueTracking) GetVersion() float64 {
+	if x == nil {
+		var zero float64
+		return zero
+	}
+	return x.Version
+}
+
+// GetCloudOnly returns *x.CloudOnly, or the zero bool when x or the field is nil.
+func (x *ApplicationGlobal) GetCloudOnly() bool {
+	if x == nil || x.CloudOnly == nil {
+		var zero bool
+		return zero
+	}
+	return *x.CloudOnly
+}
+
+// GetDescription returns *x.Description, or the zero string when x or the field is nil.
+func (x *ApplicationGlobal) GetDescription() string {
+	if x == nil || x.Description == nil {
+		var zero string
+		return zero
+	}
+	return *x.Description
+}
+
+// GetJSON returns x.JSON, or the zero string when x is nil.
+func (x *ApplicationGlobal) GetJSON() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.JSON
+}
+
+// GetKey returns x.Key, or the zero string when x is nil.
+func (x *ApplicationGlobal) GetKey() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Key
+}
 
 // GetApplicationID returns *x.ApplicationID, or the zero ObjectID when x or the field is nil.
 func (x *ApplicationJobLog) GetApplicationID() ObjectID {
@@ -1054,6 +2012,330 @@ func (x *ApplicationJobLogs) GetTotalCount() int {
 	return *x.TotalCount
 }
 
+// GetID returns *x.ID, or the zero string when x or the field is nil.
+func (x *ApplicationResourceValidationError) GetID() string {
+	if x == nil || x.ID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ID
+}
+
+// GetMessage returns *x.Message, or the zero string when x or the field is nil.
+func (x *ApplicationResourceValidationError) GetMessage() string {
+	if x == nil || x.Message == nil {
+		var zero string
+		return zero
+	}
+	return *x.Message
+}
+
+// GetName returns *x.Name, or the zero string when x or the field is nil.
+func (x *ApplicationResourceValidationError) GetName() string {
+	if x == nil || x.Name == nil {
+		var zero string
+		return zero
+	}
+	return *x.Name
+}
+
+// GetType returns *x.Type, or the zero string when x or the field is nil.
+func (x *ApplicationResourceValidationError) GetType() string {
+	if x == nil || x.Type == nil {
+		var zero string
+		return zero
+	}
+	return *x.Type
+}
+
+// GetAPITokenCount returns *x.APITokenCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetAPITokenCount() int {
+	if x == nil || x.APITokenCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.APITokenCount
+}
+
+// GetCertificateAuthorityCount returns *x.CertificateAuthorityCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetCertificateAuthorityCount() int {
+	if x == nil || x.CertificateAuthorityCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.CertificateAuthorityCount
+}
+
+// GetCertificateCount returns *x.CertificateCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetCertificateCount() int {
+	if x == nil || x.CertificateCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.CertificateCount
+}
+
+// GetCredentialCount returns *x.CredentialCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetCredentialCount() int {
+	if x == nil || x.CredentialCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.CredentialCount
+}
+
+// GetDashCount returns *x.DashCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetDashCount() int {
+	if x == nil || x.DashCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.DashCount
+}
+
+// GetDataTableCount returns *x.DataTableCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetDataTableCount() int {
+	if x == nil || x.DataTableCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.DataTableCount
+}
+
+// GetDeviceCount returns *x.DeviceCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetDeviceCount() int {
+	if x == nil || x.DeviceCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.DeviceCount
+}
+
+// GetDeviceRecipeCount returns *x.DeviceRecipeCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetDeviceRecipeCount() int {
+	if x == nil || x.DeviceRecipeCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.DeviceRecipeCount
+}
+
+// GetEventCount returns *x.EventCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetEventCount() int {
+	if x == nil || x.EventCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.EventCount
+}
+
+// GetExperienceDomainCount returns *x.ExperienceDomainCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetExperienceDomainCount() int {
+	if x == nil || x.ExperienceDomainCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.ExperienceDomainCount
+}
+
+// GetExperienceEndpointCount returns *x.ExperienceEndpointCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetExperienceEndpointCount() int {
+	if x == nil || x.ExperienceEndpointCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.ExperienceEndpointCount
+}
+
+// GetExperienceGroupCount returns *x.ExperienceGroupCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetExperienceGroupCount() int {
+	if x == nil || x.ExperienceGroupCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.ExperienceGroupCount
+}
+
+// GetExperienceSlugCount returns *x.ExperienceSlugCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetExperienceSlugCount() int {
+	if x == nil || x.ExperienceSlugCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.ExperienceSlugCount
+}
+
+// GetExperienceUserCount returns *x.ExperienceUserCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetExperienceUserCount() int {
+	if x == nil || x.ExperienceUserCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.ExperienceUserCount
+}
+
+// GetExperienceVersionCount returns *x.ExperienceVersionCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetExperienceVersionCount() int {
+	if x == nil || x.ExperienceVersionCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.ExperienceVersionCount
+}
+
+// GetExperienceViewCount returns *x.ExperienceViewCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetExperienceViewCount() int {
+	if x == nil || x.ExperienceViewCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.ExperienceViewCount
+}
+
+// GetFileCount returns *x.FileCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetFileCount() int {
+	if x == nil || x.FileCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.FileCount
+}
+
+// GetFlowCount returns *x.FlowCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetFlowCount() int {
+	if x == nil || x.FlowCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.FlowCount
+}
+
+// GetIntegrationCount returns *x.IntegrationCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetIntegrationCount() int {
+	if x == nil || x.IntegrationCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.IntegrationCount
+}
+
+// GetKeyCount returns *x.KeyCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetKeyCount() int {
+	if x == nil || x.KeyCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.KeyCount
+}
+
+// GetNotebookCount returns *x.NotebookCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetNotebookCount() int {
+	if x == nil || x.NotebookCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.NotebookCount
+}
+
+// GetNotebookStats returns x.NotebookStats, or nil when x or the field is nil. Getters accept
+// a nil receiver, so chains such as x.GetNotebookStats().Get...() never panic.
+func (x *ApplicationSummary) GetNotebookStats() *ApplicationSummaryNotebookStats {
+	if x == nil {
+		return nil
+	}
+	return x.NotebookStats
+}
+
+// GetPayloadCount returns *x.PayloadCount, or the zero map[string]interface{} when x or the field is nil.
+func (x *ApplicationSummary) GetPayloadCount() map[string]interface{} {
+	if x == nil || x.PayloadCount == nil {
+		var zero map[string]interface{}
+		return zero
+	}
+	return *x.PayloadCount
+}
+
+// GetPrivateFileCount returns *x.PrivateFileCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetPrivateFileCount() int {
+	if x == nil || x.PrivateFileCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.PrivateFileCount
+}
+
+// GetResourceJobCount returns *x.ResourceJobCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetResourceJobCount() int {
+	if x == nil || x.ResourceJobCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.ResourceJobCount
+}
+
+// GetStorageStats returns x.StorageStats, or nil when x or the field is nil. Getters accept
+// a nil receiver, so chains such as x.GetStorageStats().Get...() never panic.
+func (x *ApplicationSummary) GetStorageStats() *ApplicationSummaryStorageStats {
+	if x == nil {
+		return nil
+	}
+	return x.StorageStats
+}
+
+// GetWebhookCount returns *x.WebhookCount, or the zero int when x or the field is nil.
+func (x *ApplicationSummary) GetWebhookCount() int {
+	if x == nil || x.WebhookCount == nil {
+		var zero int
+		return zero
+	}
+	return *x.WebhookCount
+}
+
+// GetAwaitingCompletion returns *x.AwaitingCompletion, or the zero int when x or the field is nil.
+func (x *ApplicationSummaryNotebookStats) GetAwaitingCompletion() int {
+	if x == nil || x.AwaitingCompletion == nil {
+		var zero int
+		return zero
+	}
+	return *x.AwaitingCompletion
+}
+
+// GetMinutesThisPeriod returns *x.MinutesThisPeriod, or the zero int when x or the field is nil.
+func (x *ApplicationSummaryNotebookStats) GetMinutesThisPeriod() int {
+	if x == nil || x.MinutesThisPeriod == nil {
+		var zero int
+		return zero
+	}
+	return *x.MinutesThisPeriod
+}
+
+// GetRunsThisPeriod returns *x.RunsThisPeriod, or the zero int when x or the field is nil.
+func (x *ApplicationSummaryNotebookStats) GetRunsThisPeriod() int {
+	if x == nil || x.RunsThisPeriod == nil {
+		var zero int
+		return zero
+	}
+	return *x.RunsThisPeriod
+}
+
+// GetCount returns *x.Count, or the zero int when x or the field is nil.
+func (x *ApplicationSummaryStorageStats) GetCount() int {
+	if x == nil || x.Count == nil {
+		var zero int
+		return zero
+	}
+	return *x.Count
+}
+
+// GetSize returns *x.Size, or the zero int when x or the field is nil.
+func (x *ApplicationSummaryStorageStats) GetSize() int {
+	if x == nil || x.Size == nil {
+		var zero int
+		return zero
+	}
+	return *x.Size
+}
+
 // GetMessage returns *x.Message, or the zero string when x or the field is nil.
 func (x *errorBody) GetMessage() string {
 	if x == nil || x.Message == nil {
@@ -1070,4 +2352,157 @@ func (x *errorBody) GetType() string {
 		return zero
 	}
 	return *x.Type
+}
+
+// GetCallbackURL returns *x.CallbackURL, or the zero string when x or the field is nil.
+func (x *ImportIntoApplicationOptions) GetCallbackURL() string {
+	if x == nil || x.CallbackURL == nil {
+		var zero string
+		return zero
+	}
+	return *x.CallbackURL
+}
+
+// GetConflictBehavior returns *x.ConflictBehavior, or the zero ApplicationImportConflictBehavior when x or the field is nil.
+func (x *ImportIntoApplicationOptions) GetConflictBehavior() ApplicationImportConflictBehavior {
+	if x == nil || x.ConflictBehavior == nil {
+		var zero ApplicationImportConflictBehavior
+		return zero
+	}
+	return *x.ConflictBehavior
+}
+
+// GetCredentialName returns *x.CredentialName, or the zero string when x or the field is nil.
+func (x *ImportIntoApplicationOptions) GetCredentialName() string {
+	if x == nil || x.CredentialName == nil {
+		var zero string
+		return zero
+	}
+	return *x.CredentialName
+}
+
+// GetDryRun returns *x.DryRun, or the zero bool when x or the field is nil.
+func (x *ImportIntoApplicationOptions) GetDryRun() bool {
+	if x == nil || x.DryRun == nil {
+		var zero bool
+		return zero
+	}
+	return *x.DryRun
+}
+
+// GetForceJob returns *x.ForceJob, or the zero bool when x or the field is nil.
+func (x *ImportIntoApplicationOptions) GetForceJob() bool {
+	if x == nil || x.ForceJob == nil {
+		var zero bool
+		return zero
+	}
+	return *x.ForceJob
+}
+
+// GetFromApplicationID returns *x.FromApplicationID, or the zero ObjectID when x or the field is nil.
+func (x *ImportIntoApplicationOptions) GetFromApplicationID() ObjectID {
+	if x == nil || x.FromApplicationID == nil {
+		var zero ObjectID
+		return zero
+	}
+	return *x.FromApplicationID
+}
+
+// GetImportURL returns *x.ImportURL, or the zero string when x or the field is nil.
+func (x *ImportIntoApplicationOptions) GetImportURL() string {
+	if x == nil || x.ImportURL == nil {
+		var zero string
+		return zero
+	}
+	return *x.ImportURL
+}
+
+// GetInclude returns *x.Include, or the zero []ApplicationImportResourceType when x or the field is nil.
+func (x *ImportIntoApplicationOptions) GetInclude() []ApplicationImportResourceType {
+	if x == nil || x.Include == nil {
+		var zero []ApplicationImportResourceType
+		return zero
+	}
+	return *x.Include
+}
+
+// GetRepo returns x.Repo, or nil when x or the field is nil. Getters accept
+// a nil receiver, so chains such as x.GetRepo().Get...() never panic.
+func (x *ImportIntoApplicationOptions) GetRepo() *ImportIntoApplicationOptionsRepo {
+	if x == nil {
+		return nil
+	}
+	return x.Repo
+}
+
+// GetBranch returns *x.Branch, or the zero string when x or the field is nil.
+func (x *ImportIntoApplicationOptionsRepo) GetBranch() string {
+	if x == nil || x.Branch == nil {
+		var zero string
+		return zero
+	}
+	return *x.Branch
+}
+
+// GetDirectory returns *x.Directory, or the zero string when x or the field is nil.
+func (x *ImportIntoApplicationOptionsRepo) GetDirectory() string {
+	if x == nil || x.Directory == nil {
+		var zero string
+		return zero
+	}
+	return *x.Directory
+}
+
+// GetJobID returns *x.JobID, or the zero ObjectID when x or the field is nil.
+func (x *JobEnqueuedResult) GetJobID() ObjectID {
+	if x == nil || x.JobID == nil {
+		var zero ObjectID
+		return zero
+	}
+	return *x.JobID
+}
+
+// GetJobQueued returns *x.JobQueued, or the zero bool when x or the field is nil.
+func (x *JobEnqueuedResult) GetJobQueued() bool {
+	if x == nil || x.JobQueued == nil {
+		var zero bool
+		return zero
+	}
+	return *x.JobQueued
+}
+
+// GetSuccess returns *x.Success, or the zero bool when x or the field is nil.
+func (x *JobEnqueuedResult) GetSuccess() bool {
+	if x == nil || x.Success == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Success
+}
+
+// GetMessage returns *x.Message, or the zero string when x or the field is nil.
+func (x *ValidationErrors) GetMessage() string {
+	if x == nil || x.Message == nil {
+		var zero string
+		return zero
+	}
+	return *x.Message
+}
+
+// GetType returns *x.Type, or the zero string when x or the field is nil.
+func (x *ValidationErrors) GetType() string {
+	if x == nil || x.Type == nil {
+		var zero string
+		return zero
+	}
+	return *x.Type
+}
+
+// GetValidationErrors returns *x.ValidationErrors, or the zero []ApplicationResourceValidationError when x or the field is nil.
+func (x *ValidationErrors) GetValidationErrors() []ApplicationResourceValidationError {
+	if x == nil || x.ValidationErrors == nil {
+		var zero []ApplicationResourceValidationError
+		return zero
+	}
+	return *x.ValidationErrors
 }

@@ -5,6 +5,7 @@ package losant
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"iter"
 	"net/http"
 	"net/url"
@@ -18,6 +19,10 @@ import (
 // reuses connections. Each field is one of the API's services, generated
 // from openapi.yaml.
 type Client struct {
+	// Application calls the API's Application operations: Get, ArchiveData,
+	// BackfillArchiveData, Clone, Export, FullDataTablesArchive,
+	// FullEventsArchive, Import.
+	Application *ApplicationService
 	// ApplicationJobLog calls the API's ApplicationJobLog operations: List, Get.
 	ApplicationJobLog *ApplicationJobLogService
 
@@ -26,6 +31,7 @@ type Client struct {
 
 // initServices gives c one value of each service type.
 func (c *Client) initServices() {
+	c.Application = &ApplicationService{c: c}
 	c.ApplicationJobLog = &ApplicationJobLogService{c: c}
 }
 
@@ -41,6 +47,900 @@ const DefaultPageSize = 100
 // an error matching ErrInvalidArgument.
 func WithLosantDomain(value string) SharedOption {
 	return headerOption("WithLosantDomain", "losantdomain", value)
+}
+
+// ApplicationService calls the API's Application operations: Get, ArchiveData,
+// BackfillArchiveData, Clone, Export, FullDataTablesArchive,
+// FullEventsArchive, Import. It reads an application and starts the long jobs
+// that work on it: export, import, clone and the data archives. Reach it as
+// Client.Application.
+type ApplicationService struct{ c *Client }
+
+// Get is getApplication: get an application.
+//
+// Returns the application: its name, description, owner, settings and a
+// summary of the resources it holds.
+//
+// Path parameters are checked against openapi.yaml before anything is sent
+// (applicationID: a Losant object ID, 24 hexadecimal characters); a value that
+// breaks its rule gives an error matching ErrInvalidArgument.
+//
+// params may be nil: the API's defaults apply. Invalid parameters give an
+// error matching ErrInvalidArgument, before anything is sent.
+//
+// Headers set by options: losantdomain.
+//
+// Accepted token scopes (any one): all.Application, all.Application.bounded,
+// all.Application.cli, all.Application.read, all.Organization,
+// all.Organization.bounded, all.Organization.cli, all.Organization.read,
+// all.User, all.User.bounded, all.User.cli, all.User.read, application.*,
+// application.get.
+//
+// Losant API docs: https://docs.losant.com/rest-api/application/#get
+//
+// GET /applications/{applicationId}
+func (s *ApplicationService) Get(ctx context.Context, applicationID string, params *ApplicationGetParams, opts ...RequestOption) (*Application, error) {
+	out := new(Application)
+	if err := s.getCall(ctx, applicationID, params, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetRaw is Get returning the body's JSON object exactly as
+// the API sent it: fields this SDK does not model, and Losant's own number
+// and timestamp spelling, included. It checks, retries and fails as
+// Get does; a body that is not one JSON object is a *ResponseError.
+//
+// GET /applications/{applicationId}
+func (s *ApplicationService) GetRaw(ctx context.Context, applicationID string, params *ApplicationGetParams, opts ...RequestOption) (json.RawMessage, error) {
+	var out rawObject
+	if err := s.getCall(ctx, applicationID, params, &out, opts); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return json.RawMessage(out), nil
+}
+
+// getCall sends getApplication and decodes the body into out.
+func (s *ApplicationService) getCall(ctx context.Context, applicationID string, params *ApplicationGetParams, out any, opts []RequestOption) error {
+	r, err := applicationGetRequest(applicationID, params)
+	if err != nil {
+		return err
+	}
+	return s.c.do(ctx, r, out, opts)
+}
+
+// applicationGetRequest checks the arguments of getApplication and makes its
+// request.
+func applicationGetRequest(applicationID string, params *ApplicationGetParams) (*request, error) {
+	r := &request{op: ops.GetApplication, path: []string{applicationID}}
+	var err error
+	if r.query, r.header, err = params.encode(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ApplicationGetParams are the query parameters of ApplicationService.Get.
+// A zero field is not sent, so the API's default applies.
+type ApplicationGetParams struct {
+	// Comma-separated list of summary fields to leave out of the application's
+	// summary.
+	SummaryExclude string `query:"summaryExclude"`
+	// Comma-separated list of the only summary fields to put in the application's
+	// summary.
+	SummaryInclude string `query:"summaryInclude"`
+}
+
+// encode checks the parameters against openapi.yaml and encodes them.
+func (p *ApplicationGetParams) encode() (url.Values, http.Header, error) {
+	q := url.Values{}
+	var h http.Header
+	if p == nil {
+		return q, nil, nil
+	}
+	if p.SummaryExclude != "" {
+		q.Set("summaryExclude", p.SummaryExclude)
+	}
+	if p.SummaryInclude != "" {
+		q.Set("summaryInclude", p.SummaryInclude)
+	}
+	return q, h, nil
+}
+
+// ArchiveData is archiveData: archive a day of an application's device data.
+//
+// Starts a job that archives the application's device data for the day holding
+// `date` to the application's archive location.
+//
+// Path parameters are checked against openapi.yaml before anything is sent
+// (applicationID: a Losant object ID, 24 hexadecimal characters); a value that
+// breaks its rule gives an error matching ErrInvalidArgument.
+//
+// params is required (some of its fields are). Invalid parameters give an
+// error matching ErrInvalidArgument, before anything is sent.
+//
+// Headers set by options: losantdomain.
+//
+// It starts the ArchiveData job and returns its handle: Wait follows it to the
+// end. Save Job.Name to resume from another process with Client.ParseJob.
+//
+// Accepted token scopes (any one): all.Application, all.Application.bounded,
+// all.Organization, all.Organization.bounded, all.User, all.User.bounded,
+// application.*, application.archiveData.
+//
+// Losant API docs: https://docs.losant.com/rest-api/application/#archive-data
+//
+// GET /applications/{applicationId}/archiveData
+func (s *ApplicationService) ArchiveData(ctx context.Context, applicationID string, params *ApplicationArchiveDataParams, opts ...RequestOption) (*Job, error) {
+	out := new(JobEnqueuedResult)
+	if err := s.archiveDataCall(ctx, applicationID, params, out, opts); err != nil {
+		return nil, err
+	}
+	return startedJob(s.c, ops.ArchiveData, 202, applicationID, out.GetJobID())
+}
+
+// ArchiveDataRaw is ArchiveData returning the body's JSON object exactly as
+// the API sent it: fields this SDK does not model, and Losant's own number
+// and timestamp spelling, included. It checks, retries and fails as
+// ArchiveData does; a body that is not one JSON object is a *ResponseError.
+//
+// GET /applications/{applicationId}/archiveData
+func (s *ApplicationService) ArchiveDataRaw(ctx context.Context, applicationID string, params *ApplicationArchiveDataParams, opts ...RequestOption) (json.RawMessage, error) {
+	var out rawObject
+	if err := s.archiveDataCall(ctx, applicationID, params, &out, opts); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return json.RawMessage(out), nil
+}
+
+// archiveDataCall sends archiveData and decodes the body into out.
+func (s *ApplicationService) archiveDataCall(ctx context.Context, applicationID string, params *ApplicationArchiveDataParams, out any, opts []RequestOption) error {
+	r, err := applicationArchiveDataRequest(applicationID, params)
+	if err != nil {
+		return err
+	}
+	return s.c.do(ctx, r, out, opts)
+}
+
+// applicationArchiveDataRequest checks the arguments of archiveData and makes its
+// request.
+func applicationArchiveDataRequest(applicationID string, params *ApplicationArchiveDataParams) (*request, error) {
+	r := &request{op: ops.ArchiveData, path: []string{applicationID}}
+	var err error
+	if r.query, r.header, err = params.encode(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ApplicationArchiveDataParams are the query parameters of ApplicationService.ArchiveData.
+// A zero field is not sent, so the API's default applies; required fields
+// must be set.
+type ApplicationArchiveDataParams struct {
+	// The day to archive, as milliseconds since the epoch (a decimal string). It
+	// must be older than 31 days and newer than the organization's data TTL.
+	// Must match ^[0-9]{1,15}$.
+	// Required.
+	Date string `query:"date"`
+}
+
+// encode checks the parameters against openapi.yaml and encodes them.
+func (p *ApplicationArchiveDataParams) encode() (url.Values, http.Header, error) {
+	q := url.Values{}
+	var h http.Header
+	if p == nil {
+		return nil, nil, invalidArg("params", "is nil; ApplicationService.ArchiveData needs Date")
+	}
+	if p.Date != "" {
+		if !ops.MatchPattern("^[0-9]{1,15}$", p.Date) {
+			return nil, nil, invalidArg("date", "%.40q does not match ^[0-9]{1,15}$", p.Date)
+		}
+		q.Set("date", p.Date)
+	} else {
+		return nil, nil, invalidArg("date", "is required")
+	}
+	return q, h, nil
+}
+
+// BackfillArchiveData is backfillArchiveData: backfill an application's
+// archive.
+//
+// Starts a job that copies all of the application's current device data to its
+// archive location.
+//
+// Path parameters are checked against openapi.yaml before anything is sent
+// (applicationID: a Losant object ID, 24 hexadecimal characters); a value that
+// breaks its rule gives an error matching ErrInvalidArgument.
+//
+// Headers set by options: losantdomain.
+//
+// It starts the BackfillArchiveData job and returns its handle: Wait follows
+// it to the end. Save Job.Name to resume from another process with
+// Client.ParseJob.
+//
+// Accepted token scopes (any one): all.Application, all.Application.bounded,
+// all.Organization, all.Organization.bounded, all.User, all.User.bounded,
+// application.*, application.backfillArchiveData.
+//
+// Losant API docs:
+// https://docs.losant.com/rest-api/application/#backfill-archive-data
+//
+// GET /applications/{applicationId}/backfillArchiveData
+func (s *ApplicationService) BackfillArchiveData(ctx context.Context, applicationID string, opts ...RequestOption) (*Job, error) {
+	out := new(JobEnqueuedResult)
+	if err := s.backfillArchiveDataCall(ctx, applicationID, out, opts); err != nil {
+		return nil, err
+	}
+	return startedJob(s.c, ops.BackfillArchiveData, 202, applicationID, out.GetJobID())
+}
+
+// BackfillArchiveDataRaw is BackfillArchiveData returning the body's JSON object exactly as
+// the API sent it: fields this SDK does not model, and Losant's own number
+// and timestamp spelling, included. It checks, retries and fails as
+// BackfillArchiveData does; a body that is not one JSON object is a *ResponseError.
+//
+// GET /applications/{applicationId}/backfillArchiveData
+func (s *ApplicationService) BackfillArchiveDataRaw(ctx context.Context, applicationID string, opts ...RequestOption) (json.RawMessage, error) {
+	var out rawObject
+	if err := s.backfillArchiveDataCall(ctx, applicationID, &out, opts); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return json.RawMessage(out), nil
+}
+
+// backfillArchiveDataCall sends backfillArchiveData and decodes the body into out.
+func (s *ApplicationService) backfillArchiveDataCall(ctx context.Context, applicationID string, out any, opts []RequestOption) error {
+	r, err := applicationBackfillArchiveDataRequest(applicationID)
+	if err != nil {
+		return err
+	}
+	return s.c.do(ctx, r, out, opts)
+}
+
+// applicationBackfillArchiveDataRequest checks the arguments of backfillArchiveData and makes its
+// request.
+func applicationBackfillArchiveDataRequest(applicationID string) (*request, error) {
+	r := &request{op: ops.BackfillArchiveData, path: []string{applicationID}}
+	return r, nil
+}
+
+// Clone is cloneApplication: clone an application.
+//
+// Copies the application into a new application. A dry run (200) only says
+// whether the copy would need a job. Otherwise Losant copies a small
+// application at once (201, with the new application) and starts a job for a
+// larger one, or whenever `forceJob` is set (202); the job log's
+// `output.applicationId` names the new application.
+//
+// Path parameters are checked against openapi.yaml before anything is sent
+// (applicationID: a Losant object ID, 24 hexadecimal characters); a value that
+// breaks its rule gives an error matching ErrInvalidArgument.
+//
+// body may be nil (nothing is sent); otherwise it is sent as JSON, checked
+// against openapi.yaml's ApplicationClonePost first: a value that breaks it
+// gives an error matching ErrInvalidArgument, naming the field.
+//
+// Headers set by options: losantdomain.
+//
+// The result holds the status the API answered and the body of that status:
+// 200 (JSON200), 201 (JSON201), 202 (JSON202). Any other 2xx status is a
+// *ResponseError.
+//
+// When the API queues the ApplicationClone job (a 202 answer), the result's
+// Job method gives its handle, to Wait for.
+//
+// It is not retried unless the call says WithRetryNonIdempotent: sending it
+// twice may start two jobs. A failure after the request may have reached the
+// API matches ErrMaybeDelivered.
+//
+// Accepted token scopes (any one): all.Application, all.Application.bounded,
+// all.Organization, all.Organization.bounded, all.User, all.User.bounded,
+// application.*, application.clone.
+//
+// Losant API docs: https://docs.losant.com/rest-api/application/#clone
+//
+// POST /applications/{applicationId}/clone
+func (s *ApplicationService) Clone(ctx context.Context, applicationID string, body *ApplicationClonePost, opts ...RequestOption) (*ApplicationCloneResponse, error) {
+	out := new(ApplicationCloneResponse)
+	if err := s.cloneCall(ctx, applicationID, body, out, opts); err != nil {
+		return nil, err
+	}
+	out.c, out.applicationID = s.c, applicationID
+	return out, nil
+}
+
+// CloneRaw is Clone returning the body's JSON object exactly as
+// the API sent it: fields this SDK does not model, and Losant's own number
+// and timestamp spelling, included. It checks, retries and fails as
+// Clone does; a body that is not one JSON object is a *ResponseError.
+// An answer without a body gives nil; WithResponseInto tells the status.
+//
+// POST /applications/{applicationId}/clone
+func (s *ApplicationService) CloneRaw(ctx context.Context, applicationID string, body *ApplicationClonePost, opts ...RequestOption) (json.RawMessage, error) {
+	var out rawObject
+	if err := s.cloneCall(ctx, applicationID, body, &out, opts); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return json.RawMessage(out), nil
+}
+
+// cloneCall sends cloneApplication and decodes the body into out.
+func (s *ApplicationService) cloneCall(ctx context.Context, applicationID string, body *ApplicationClonePost, out any, opts []RequestOption) error {
+	r, err := applicationCloneRequest(applicationID, body)
+	if err != nil {
+		return err
+	}
+	return s.c.do(ctx, r, out, opts)
+}
+
+// applicationCloneRequest checks the arguments of cloneApplication and makes its
+// request.
+func applicationCloneRequest(applicationID string, body *ApplicationClonePost) (*request, error) {
+	r := &request{op: ops.CloneApplication, path: []string{applicationID}}
+	var err error
+	if r.body, err = jsonBody("ApplicationClonePost", body, false); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ApplicationCloneResponse is what ApplicationService.Clone answered:
+// StatusCode says which field holds the body.
+type ApplicationCloneResponse struct {
+	// StatusCode is the status the API answered: 200, 201, 202.
+	StatusCode int
+	// JSON200 is the body of a 200 answer: The dry run succeeded.
+	JSON200 *ApplicationCloneDryRunResult
+	// JSON201 is the body of a 201 answer: The application was copied.
+	JSON201 *ApplicationCreationByTemplateResult
+	// JSON202 is the body of a 202 answer: A job was started to copy the application.
+	JSON202 *JobEnqueuedResult
+
+	c             *Client
+	applicationID string
+}
+
+// Job returns the handle on the ApplicationClone job the API queued (a 202
+// answer), to Wait for; nil when the API answered another status (the
+// result was ready at once) or r is nil.
+func (r *ApplicationCloneResponse) Job() *Job {
+	if r == nil || r.JSON202 == nil || r.JSON202.GetJobID() == "" {
+		return nil
+	}
+	return newJob(r.c, r.applicationID, r.JSON202.GetJobID())
+}
+
+// GetStatusCode returns r.StatusCode, or 0 when r is nil.
+func (r *ApplicationCloneResponse) GetStatusCode() int {
+	if r == nil {
+		return 0
+	}
+	return r.StatusCode
+}
+
+// GetJSON200 returns r.JSON200: the body of a 200 answer, or nil when the
+// API answered another status (or r is nil).
+func (r *ApplicationCloneResponse) GetJSON200() *ApplicationCloneDryRunResult {
+	if r == nil {
+		return nil
+	}
+	return r.JSON200
+}
+
+// GetJSON201 returns r.JSON201: the body of a 201 answer, or nil when the
+// API answered another status (or r is nil).
+func (r *ApplicationCloneResponse) GetJSON201() *ApplicationCreationByTemplateResult {
+	if r == nil {
+		return nil
+	}
+	return r.JSON201
+}
+
+// GetJSON202 returns r.JSON202: the body of a 202 answer, or nil when the
+// API answered another status (or r is nil).
+func (r *ApplicationCloneResponse) GetJSON202() *JobEnqueuedResult {
+	if r == nil {
+		return nil
+	}
+	return r.JSON202
+}
+
+// target resets r for an answer of the given status and returns where its
+// body goes (nil for none), or false for a status openapi.yaml does not
+// declare.
+func (r *ApplicationCloneResponse) target(status int) (any, bool) {
+	*r = ApplicationCloneResponse{StatusCode: status, c: r.c, applicationID: r.applicationID}
+	switch status {
+	case 200:
+		r.JSON200 = new(ApplicationCloneDryRunResult)
+		return r.JSON200, true
+	case 201:
+		r.JSON201 = new(ApplicationCreationByTemplateResult)
+		return r.JSON201, true
+	case 202:
+		r.JSON202 = new(JobEnqueuedResult)
+		return r.JSON202, true
+	}
+	return nil, false
+}
+
+// Export is exportApplication: export an application.
+//
+// Exports the application and its resources as a zip. Losant normally starts a
+// job (202) whose job log's `output.downloadUrls` holds the zip's pre-signed
+// address once it has completed; it may instead answer 200 with the address of
+// a zip that is ready now. Set `forceJob` to always get a job.
+//
+// Path parameters are checked against openapi.yaml before anything is sent
+// (applicationID: a Losant object ID, 24 hexadecimal characters); a value that
+// breaks its rule gives an error matching ErrInvalidArgument.
+//
+// body is required and sent as JSON, checked against openapi.yaml's
+// ApplicationExportPost first: a value that breaks it gives an error matching
+// ErrInvalidArgument, naming the field.
+//
+// Headers set by options: losantdomain.
+//
+// The result holds the status the API answered and the body of that status:
+// 200 (JSON200), 202 (JSON202). Any other 2xx status is a *ResponseError.
+//
+// When the API queues the ApplicationExport job (a 202 answer), the result's
+// Job method gives its handle, to Wait for.
+//
+// It is not retried unless the call says WithRetryNonIdempotent: sending it
+// twice may start two jobs. A failure after the request may have reached the
+// API matches ErrMaybeDelivered.
+//
+// Accepted token scopes (any one): all.Application, all.Application.bounded,
+// all.Organization, all.Organization.bounded, all.User, all.User.bounded,
+// application.*, application.export.
+//
+// Losant API docs: https://docs.losant.com/rest-api/application/#export
+//
+// POST /applications/{applicationId}/export
+func (s *ApplicationService) Export(ctx context.Context, applicationID string, body *ApplicationExportPost, opts ...RequestOption) (*ApplicationExportResponse, error) {
+	out := new(ApplicationExportResponse)
+	if err := s.exportCall(ctx, applicationID, body, out, opts); err != nil {
+		return nil, err
+	}
+	out.c, out.applicationID = s.c, applicationID
+	return out, nil
+}
+
+// ExportRaw is Export returning the body's JSON object exactly as
+// the API sent it: fields this SDK does not model, and Losant's own number
+// and timestamp spelling, included. It checks, retries and fails as
+// Export does; a body that is not one JSON object is a *ResponseError.
+// An answer without a body gives nil; WithResponseInto tells the status.
+//
+// POST /applications/{applicationId}/export
+func (s *ApplicationService) ExportRaw(ctx context.Context, applicationID string, body *ApplicationExportPost, opts ...RequestOption) (json.RawMessage, error) {
+	var out rawObject
+	if err := s.exportCall(ctx, applicationID, body, &out, opts); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return json.RawMessage(out), nil
+}
+
+// exportCall sends exportApplication and decodes the body into out.
+func (s *ApplicationService) exportCall(ctx context.Context, applicationID string, body *ApplicationExportPost, out any, opts []RequestOption) error {
+	r, err := applicationExportRequest(applicationID, body)
+	if err != nil {
+		return err
+	}
+	return s.c.do(ctx, r, out, opts)
+}
+
+// applicationExportRequest checks the arguments of exportApplication and makes its
+// request.
+func applicationExportRequest(applicationID string, body *ApplicationExportPost) (*request, error) {
+	r := &request{op: ops.ExportApplication, path: []string{applicationID}}
+	var err error
+	if r.body, err = jsonBody("ApplicationExportPost", body, true); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ApplicationExportResponse is what ApplicationService.Export answered:
+// StatusCode says which field holds the body.
+type ApplicationExportResponse struct {
+	// StatusCode is the status the API answered: 200, 202.
+	StatusCode int
+	// JSON200 is the body of a 200 answer: The address of a zip of the exported resources, ready now.
+	JSON200 *ApplicationExportResult
+	// JSON202 is the body of a 202 answer: A job was started to export the application.
+	JSON202 *JobEnqueuedResult
+
+	c             *Client
+	applicationID string
+}
+
+// Job returns the handle on the ApplicationExport job the API queued (a 202
+// answer), to Wait for; nil when the API answered another status (the
+// result was ready at once) or r is nil.
+func (r *ApplicationExportResponse) Job() *Job {
+	if r == nil || r.JSON202 == nil || r.JSON202.GetJobID() == "" {
+		return nil
+	}
+	return newJob(r.c, r.applicationID, r.JSON202.GetJobID())
+}
+
+// GetStatusCode returns r.StatusCode, or 0 when r is nil.
+func (r *ApplicationExportResponse) GetStatusCode() int {
+	if r == nil {
+		return 0
+	}
+	return r.StatusCode
+}
+
+// GetJSON200 returns r.JSON200: the body of a 200 answer, or nil when the
+// API answered another status (or r is nil).
+func (r *ApplicationExportResponse) GetJSON200() *ApplicationExportResult {
+	if r == nil {
+		return nil
+	}
+	return r.JSON200
+}
+
+// GetJSON202 returns r.JSON202: the body of a 202 answer, or nil when the
+// API answered another status (or r is nil).
+func (r *ApplicationExportResponse) GetJSON202() *JobEnqueuedResult {
+	if r == nil {
+		return nil
+	}
+	return r.JSON202
+}
+
+// target resets r for an answer of the given status and returns where its
+// body goes (nil for none), or false for a status openapi.yaml does not
+// declare.
+func (r *ApplicationExportResponse) target(status int) (any, bool) {
+	*r = ApplicationExportResponse{StatusCode: status, c: r.c, applicationID: r.applicationID}
+	switch status {
+	case 200:
+		r.JSON200 = new(ApplicationExportResult)
+		return r.JSON200, true
+	case 202:
+		r.JSON202 = new(JobEnqueuedResult)
+		return r.JSON202, true
+	}
+	return nil, false
+}
+
+// FullDataTablesArchive is fullDataTablesArchive: archive an application's
+// data tables.
+//
+// Starts a job that archives every data table the application's archive
+// configuration selects.
+//
+// Path parameters are checked against openapi.yaml before anything is sent
+// (applicationID: a Losant object ID, 24 hexadecimal characters); a value that
+// breaks its rule gives an error matching ErrInvalidArgument.
+//
+// Headers set by options: losantdomain.
+//
+// It starts the FullDataTablesArchive job and returns its handle: Wait follows
+// it to the end. Save Job.Name to resume from another process with
+// Client.ParseJob.
+//
+// Accepted token scopes (any one): all.Application, all.Application.bounded,
+// all.Organization, all.Organization.bounded, all.User, all.User.bounded,
+// application.*, application.fullDataTablesArchive.
+//
+// Losant API docs:
+// https://docs.losant.com/rest-api/application/#full-data-tables-archive
+//
+// GET /applications/{applicationId}/fullDataTablesArchive
+func (s *ApplicationService) FullDataTablesArchive(ctx context.Context, applicationID string, opts ...RequestOption) (*Job, error) {
+	out := new(JobEnqueuedResult)
+	if err := s.fullDataTablesArchiveCall(ctx, applicationID, out, opts); err != nil {
+		return nil, err
+	}
+	return startedJob(s.c, ops.FullDataTablesArchive, 202, applicationID, out.GetJobID())
+}
+
+// FullDataTablesArchiveRaw is FullDataTablesArchive returning the body's JSON object exactly as
+// the API sent it: fields this SDK does not model, and Losant's own number
+// and timestamp spelling, included. It checks, retries and fails as
+// FullDataTablesArchive does; a body that is not one JSON object is a *ResponseError.
+//
+// GET /applications/{applicationId}/fullDataTablesArchive
+func (s *ApplicationService) FullDataTablesArchiveRaw(ctx context.Context, applicationID string, opts ...RequestOption) (json.RawMessage, error) {
+	var out rawObject
+	if err := s.fullDataTablesArchiveCall(ctx, applicationID, &out, opts); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return json.RawMessage(out), nil
+}
+
+// fullDataTablesArchiveCall sends fullDataTablesArchive and decodes the body into out.
+func (s *ApplicationService) fullDataTablesArchiveCall(ctx context.Context, applicationID string, out any, opts []RequestOption) error {
+	r, err := applicationFullDataTablesArchiveRequest(applicationID)
+	if err != nil {
+		return err
+	}
+	return s.c.do(ctx, r, out, opts)
+}
+
+// applicationFullDataTablesArchiveRequest checks the arguments of fullDataTablesArchive and makes its
+// request.
+func applicationFullDataTablesArchiveRequest(applicationID string) (*request, error) {
+	r := &request{op: ops.FullDataTablesArchive, path: []string{applicationID}}
+	return r, nil
+}
+
+// FullEventsArchive is fullEventsArchive: archive an application's events.
+//
+// Starts a job that archives all of the application's current events.
+//
+// Path parameters are checked against openapi.yaml before anything is sent
+// (applicationID: a Losant object ID, 24 hexadecimal characters); a value that
+// breaks its rule gives an error matching ErrInvalidArgument.
+//
+// Headers set by options: losantdomain.
+//
+// It starts the FullEventsArchive job and returns its handle: Wait follows it
+// to the end. Save Job.Name to resume from another process with
+// Client.ParseJob.
+//
+// Accepted token scopes (any one): all.Application, all.Application.bounded,
+// all.Organization, all.Organization.bounded, all.User, all.User.bounded,
+// application.*, application.fullEventsArchive.
+//
+// Losant API docs:
+// https://docs.losant.com/rest-api/application/#full-events-archive
+//
+// GET /applications/{applicationId}/fullEventsArchive
+func (s *ApplicationService) FullEventsArchive(ctx context.Context, applicationID string, opts ...RequestOption) (*Job, error) {
+	out := new(JobEnqueuedResult)
+	if err := s.fullEventsArchiveCall(ctx, applicationID, out, opts); err != nil {
+		return nil, err
+	}
+	return startedJob(s.c, ops.FullEventsArchive, 202, applicationID, out.GetJobID())
+}
+
+// FullEventsArchiveRaw is FullEventsArchive returning the body's JSON object exactly as
+// the API sent it: fields this SDK does not model, and Losant's own number
+// and timestamp spelling, included. It checks, retries and fails as
+// FullEventsArchive does; a body that is not one JSON object is a *ResponseError.
+//
+// GET /applications/{applicationId}/fullEventsArchive
+func (s *ApplicationService) FullEventsArchiveRaw(ctx context.Context, applicationID string, opts ...RequestOption) (json.RawMessage, error) {
+	var out rawObject
+	if err := s.fullEventsArchiveCall(ctx, applicationID, &out, opts); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return json.RawMessage(out), nil
+}
+
+// fullEventsArchiveCall sends fullEventsArchive and decodes the body into out.
+func (s *ApplicationService) fullEventsArchiveCall(ctx context.Context, applicationID string, out any, opts []RequestOption) error {
+	r, err := applicationFullEventsArchiveRequest(applicationID)
+	if err != nil {
+		return err
+	}
+	return s.c.do(ctx, r, out, opts)
+}
+
+// applicationFullEventsArchiveRequest checks the arguments of fullEventsArchive and makes its
+// request.
+func applicationFullEventsArchiveRequest(applicationID string) (*request, error) {
+	r := &request{op: ops.FullEventsArchive, path: []string{applicationID}}
+	return r, nil
+}
+
+// Import is importApplication: import resources into an application.
+//
+// Adds the resources of a zip (an export's bundle) to the application. The zip
+// is streamed as the `importBundle` part of a multipart/form-data body;
+// `options` is the JSON text of an ImportIntoApplicationOptions object. Losant
+// answers 202 with a job whose log's output counts what was created, failed
+// and removed, or 200 with the updated application when it could import at
+// once.
+//
+// Path parameters are checked against openapi.yaml before anything is sent
+// (applicationID: a Losant object ID, 24 hexadecimal characters); a value that
+// breaks its rule gives an error matching ErrInvalidArgument.
+//
+// body is sent as multipart/form-data: file parts are streamed from their
+// readers, never read whole into memory. A required part left empty gives an
+// error matching ErrInvalidArgument before anything is sent.
+//
+// Headers set by options: losantdomain.
+//
+// The result holds the status the API answered and the body of that status:
+// 200 (JSON200), 202 (JSON202). Any other 2xx status is a *ResponseError.
+//
+// When the API queues the ApplicationImport job (a 202 answer), the result's
+// Job method gives its handle, to Wait for.
+//
+// It is not retried unless the call says WithRetryNonIdempotent: sending it
+// twice may start two jobs. A failure after the request may have reached the
+// API matches ErrMaybeDelivered.
+//
+// Accepted token scopes (any one): all.Application, all.Application.bounded,
+// all.Organization, all.Organization.bounded, all.User, all.User.bounded,
+// application.*, application.import.
+//
+// Losant API docs: https://docs.losant.com/rest-api/application/#import
+//
+// POST /applications/{applicationId}/import
+func (s *ApplicationService) Import(ctx context.Context, applicationID string, body *ApplicationImportForm, opts ...RequestOption) (*ApplicationImportResponse, error) {
+	out := new(ApplicationImportResponse)
+	if err := s.importCall(ctx, applicationID, body, out, opts); err != nil {
+		return nil, err
+	}
+	out.c, out.applicationID = s.c, applicationID
+	return out, nil
+}
+
+// ImportRaw is Import returning the body's JSON object exactly as
+// the API sent it: fields this SDK does not model, and Losant's own number
+// and timestamp spelling, included. It checks, retries and fails as
+// Import does; a body that is not one JSON object is a *ResponseError.
+// An answer without a body gives nil; WithResponseInto tells the status.
+//
+// POST /applications/{applicationId}/import
+func (s *ApplicationService) ImportRaw(ctx context.Context, applicationID string, body *ApplicationImportForm, opts ...RequestOption) (json.RawMessage, error) {
+	var out rawObject
+	if err := s.importCall(ctx, applicationID, body, &out, opts); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return json.RawMessage(out), nil
+}
+
+// importCall sends importApplication and decodes the body into out.
+func (s *ApplicationService) importCall(ctx context.Context, applicationID string, body *ApplicationImportForm, out any, opts []RequestOption) error {
+	r, err := applicationImportRequest(applicationID, body)
+	if err != nil {
+		return err
+	}
+	return s.c.do(ctx, r, out, opts)
+}
+
+// applicationImportRequest checks the arguments of importApplication and makes its
+// request.
+func applicationImportRequest(applicationID string, body *ApplicationImportForm) (*request, error) {
+	r := &request{op: ops.ImportApplication, path: []string{applicationID}}
+	var err error
+	if r.body, err = body.encode(true); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ApplicationImportResponse is what ApplicationService.Import answered:
+// StatusCode says which field holds the body.
+type ApplicationImportResponse struct {
+	// StatusCode is the status the API answered: 200, 202.
+	StatusCode int
+	// JSON200 is the body of a 200 answer: The updated application.
+	JSON200 *Application
+	// JSON202 is the body of a 202 answer: A job was started to import the resources.
+	JSON202 *JobEnqueuedResult
+
+	c             *Client
+	applicationID string
+}
+
+// Job returns the handle on the ApplicationImport job the API queued (a 202
+// answer), to Wait for; nil when the API answered another status (the
+// result was ready at once) or r is nil.
+func (r *ApplicationImportResponse) Job() *Job {
+	if r == nil || r.JSON202 == nil || r.JSON202.GetJobID() == "" {
+		return nil
+	}
+	return newJob(r.c, r.applicationID, r.JSON202.GetJobID())
+}
+
+// GetStatusCode returns r.StatusCode, or 0 when r is nil.
+func (r *ApplicationImportResponse) GetStatusCode() int {
+	if r == nil {
+		return 0
+	}
+	return r.StatusCode
+}
+
+// GetJSON200 returns r.JSON200: the body of a 200 answer, or nil when the
+// API answered another status (or r is nil).
+func (r *ApplicationImportResponse) GetJSON200() *Application {
+	if r == nil {
+		return nil
+	}
+	return r.JSON200
+}
+
+// GetJSON202 returns r.JSON202: the body of a 202 answer, or nil when the
+// API answered another status (or r is nil).
+func (r *ApplicationImportResponse) GetJSON202() *JobEnqueuedResult {
+	if r == nil {
+		return nil
+	}
+	return r.JSON202
+}
+
+// target resets r for an answer of the given status and returns where its
+// body goes (nil for none), or false for a status openapi.yaml does not
+// declare.
+func (r *ApplicationImportResponse) target(status int) (any, bool) {
+	*r = ApplicationImportResponse{StatusCode: status, c: r.c, applicationID: r.applicationID}
+	switch status {
+	case 200:
+		r.JSON200 = new(Application)
+		return r.JSON200, true
+	case 202:
+		r.JSON202 = new(JobEnqueuedResult)
+		return r.JSON202, true
+	}
+	return nil, false
+}
+
+// ApplicationImportForm is the multipart/form-data body of ApplicationService.Import.
+// File parts are streamed from their readers; when every file is an
+// *os.File or has a Len method (bytes.Reader, strings.Reader), the
+// request's Content-Length is known before sending.
+type ApplicationImportForm struct {
+	// Email is the email part (empty: not sent). Address told when the import job
+	// ends; by default the requesting user's.
+	Email string `form:"email"`
+	// ImportBundle is the importBundle part: a file, read from here as it is sent.
+	// The zip of resources to import, such as an export's bundle.
+	ImportBundle io.Reader `form:"importBundle"`
+	// ImportBundleName is the file name sent with ImportBundle ("importBundle" when empty).
+	ImportBundleName string
+	// Options is the options part, sent as JSON and checked against openapi.yaml's
+	// ImportIntoApplicationOptions first (nil: not sent). Schema for the options
+	// of an application import
+	Options *ImportIntoApplicationOptions `form:"options"`
+}
+
+// encode checks the form and lays out its parts.
+func (f *ApplicationImportForm) encode(required bool) (*requestBody, error) {
+	if f == nil {
+		if required {
+			return nil, invalidArg("body", "is nil; ApplicationService.Import needs a *ApplicationImportForm")
+		}
+		return nil, nil
+	}
+	var m multipartBody
+	if f.Email != "" {
+		m.field("email", f.Email)
+	}
+	if f.ImportBundle != nil {
+		m.file("importBundle", f.ImportBundleName, "application/zip", f.ImportBundle)
+	}
+	if f.Options != nil {
+		if err := m.json("options", "ImportIntoApplicationOptions", f.Options); err != nil {
+			return nil, err
+		}
+	}
+	return m.body()
 }
 
 // ApplicationJobLogService calls the API's ApplicationJobLog operations: List,

@@ -1,9 +1,15 @@
 // Package api is a local, in-memory stand-in for Losant's REST API: the
-// application job log endpoints,
+// application job log endpoints and the Application resource's jobs,
 //
-//	GET /applications/{applicationId}/jobLogs/{jobId}   one job log
-//	GET /applications/{applicationId}/jobLogs           a page of them: Losant's
-//	                                                    advanced query, sort and paging
+//	GET  /applications/{applicationId}/jobLogs/{jobId}   one job log
+//	GET  /applications/{applicationId}/jobLogs           a page of them: Losant's
+//	                                                     advanced query, sort and paging
+//	GET  /applications/{applicationId}                   the application
+//	POST /applications/{applicationId}/export            202: a job that zips the application
+//	POST /applications/{applicationId}/import            202: a job that imports a zip (multipart)
+//	POST /applications/{applicationId}/clone             200 dry run, 201 copied, 202 job (forceJob)
+//	GET  /applications/{applicationId}/archiveData       202: the archive jobs
+//	     .../backfillArchiveData, .../fullDataTablesArchive, .../fullEventsArchive
 //
 // served from openapi.yaml, so that code using losant-go (or any other HTTP
 // client) can be tried and tested without a Losant account or a network, the
@@ -16,6 +22,7 @@
 //		Tokens: map[string][]string{"test-token": nil}, // nil scopes: full access
 //	})
 //	srv := httptest.NewServer(h)
+//	defer h.Close() // after srv.Close: stops the jobs it started
 //	defer srv.Close()
 //	client, _ := losant.NewClient(losant.WithToken("test-token"), losant.WithBaseURL(srv.URL))
 //
@@ -37,19 +44,23 @@
 //
 // # Responses
 //
-// Every response is JSON. Errors have Losant's shape,
+// Every response is JSON but a download's zip. Errors have Losant's shape,
 // {"type": ..., "message": ...}:
 //
-//	400 Validation          a parameter breaks the spec (an ID that is not 24 hex
-//	                        digits, a query with an unknown field or operator)
+//	400 Validation          a parameter or body breaks the spec (an ID that is not 24
+//	                        hex digits, a query with an unknown field or operator), a
+//	                        body over its size bound, a zip bomb
+//	403 Forbidden           (a download URL) altered or expired
 //	401 Unauthorized        no bearer token, or one the server was not given
 //	403 Forbidden           the token has none of the operation's scopes
 //	404 NotFound            no such job log in that application, no job logs at
-//	                        all for the application (the list), or no such route
+//	                        all for the application (the list), no such
+//	                        application, or no such route
 //	405 MethodNotAllowed    a known path with a method the spec does not list (with Allow)
 //	414 Validation          a request target or query over Options.MaxURIBytes or MaxQueryBytes
 //	500 ServerError         a bug; the cause goes to Options.Logger, not to the client
-//	503 ServiceUnavailable  Options.MaxInFlight requests are already being served (with Retry-After)
+//	503 ServiceUnavailable  Options.MaxInFlight requests are already being served (with Retry-After),
+//	                        or a job was asked for after Handler.Close
 //
 // CORS preflights are answered (an empty 204) and every answer allows any
 // origin, so a browser page on another origin can use the local API as
@@ -87,10 +98,36 @@
 // non-empty bearer token with full access (handy for demos and for tests that
 // do not care about auth), and still answers 401 to a request without one.
 //
+// # Jobs and files
+//
+// An operation that answers 202 starts a job: a job log named by the
+// operation's x-losant-job-name in openapi.yaml, advanced in the background
+// from queued through inProgress (progress counters rising) to
+// Options.JobOutcome over Options.JobDuration. Only a completed job does
+// its work: an export writes a zip of the application's JSON and its job
+// logs (application.json, jobLogs/{id}.json), and its job log's
+// output.downloadUrls gets a pre-signed URL on this handler (see
+// DownloadPathPrefix) that needs no token, expires after
+// Options.DownloadTTL and answers Range; an import applies its zip (job
+// logs, under options.conflictBehavior) and counts what it created and what
+// failed; a forced clone creates the application that output.applicationId
+// names. The archive jobs complete having written nothing: the local API
+// holds no device data. An export's zip is removed once its URL has
+// expired; Handler.Close stops the jobs and removes the files left.
+//
+// An import's body is streamed: the zip goes to a file under
+// Options.TempDir, never into memory, and is then read entry by entry
+// through bounded readers. A body over Options.MaxImportBytes (a JSON body
+// over MaxBodyBytes) and a zip that expands past MaxImportExpandedBytes (a
+// zip bomb) are answered 400 Validation, before any job starts.
+//
 // # Data
 //
-// A Store holds job logs in memory and is safe for concurrent use. Seed it
-// from a JSON file (LoadFile), from openapi.yaml's examples (ExampleStore) or
-// from Go (Put, PutJSON); Store.Simulate runs a job through queued,
+// A Store holds applications and job logs in memory and is safe for
+// concurrent use. Seed it from a JSON file (LoadFile), from openapi.yaml's
+// examples (ExampleStore) or from Go (Put, PutJSON, PutApplication,
+// PutApplicationJSON); an application with job logs exists whether or not
+// it was stored. An unknown application is Losant's 404,
+// {"type":"NotFound","message":"Application was not found"}; Store.Simulate runs a job through queued,
 // inProgress and completed, errored or failed while clients watch it.
 package api

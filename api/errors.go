@@ -25,6 +25,8 @@ const (
 	msgInvalidToken   = "Invalid access token"
 	msgNoScope        = "Access token does not have an accepted scope"
 	msgJobLogNotFound = "Application job log was not found"
+	msgAppNotFound    = "Application was not found"
+	msgClosed         = "The server is shutting down and starts no more jobs"
 	msgServerError    = "Internal server error"
 )
 
@@ -68,6 +70,16 @@ func (e *errorWriter) methodNotAllowed(w http.ResponseWriter, r *http.Request, a
 // safety net that keeps the answer Losant-shaped.
 func (e *errorWriter) badParameter(w http.ResponseWriter, _ *http.Request, err error) {
 	e.write(w, http.StatusBadRequest, typeValidation, err.Error())
+}
+
+// handlerError answers an error an operation's handler returned: 503 for
+// a job started after Handler.Close, 500 (logged) for anything else.
+func (e *errorWriter) handlerError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errClosed) {
+		e.write(w, http.StatusServiceUnavailable, typeServiceUnavailable, msgClosed)
+		return
+	}
+	e.serverError(w, r, err)
 }
 
 // serverError logs err and answers 500 without its details.

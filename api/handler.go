@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
+	losant "github.com/losant-go/losant-go"
 	"github.com/losant-go/losant-go/generated"
 )
 
@@ -45,6 +47,42 @@ type Options struct {
 	// negative means no cap but MaxURIBytes.
 	MaxQueryBytes int
 
+	// JobDuration is how long a job started through the API (export,
+	// import, clone, the archives) takes from queued to its outcome,
+	// raising its progress counters on the way. Zero means
+	// DefaultJobDuration.
+	JobDuration time.Duration
+
+	// JobOutcome is how every started job ends: completed (the default),
+	// errored or failed. Only a completed job does its work (writes the
+	// export's zip, imports, creates the clone).
+	JobOutcome losant.ApplicationJobLogStatus
+
+	// DownloadTTL is how long an export's download URL stays valid after
+	// the job completes. Zero means DefaultDownloadTTL.
+	DownloadTTL time.Duration
+
+	// MaxBodyBytes caps a JSON request body; a bigger one is answered 400
+	// with a Validation error. Zero means DefaultMaxBodyBytes; negative
+	// means no cap.
+	MaxBodyBytes int64
+
+	// MaxImportBytes caps an import's multipart body, zip included; a
+	// bigger one is answered 400 with a Validation error. Zero means
+	// DefaultMaxImportBytes; negative means no cap.
+	MaxImportBytes int64
+
+	// MaxImportExpandedBytes caps what an import's zip expands to, all
+	// entries together, checked while they are read: a zip bomb is
+	// answered 400 with a Validation error. Zero means
+	// DefaultMaxImportExpandedBytes; negative means no cap.
+	MaxImportExpandedBytes int64
+
+	// TempDir is where the handler keeps export zips and uploaded import
+	// bundles, in a directory of its own that it creates when first needed
+	// and Close removes. Empty means os.TempDir().
+	TempDir string
+
 	// MaxInFlight bounds the requests the handler serves at once. A
 	// request beyond it is not queued: it is answered at once 503 with a
 	// ServiceUnavailable error and Retry-After: 1, which losant-go's
@@ -53,11 +91,36 @@ type Options struct {
 	MaxInFlight int
 }
 
-// NewHandler returns an http.Handler that answers like Losant's REST API for
-// the operations in openapi.yaml, from opts.Store. It fails on an invalid
-// option (an empty token or scope, a malformed BasePath) or if the embedded
-// spec cannot be loaded; it never fails per request.
-func NewHandler(opts Options) (http.Handler, error) {
+// Handler answers like Losant's REST API for the operations of openapi.yaml.
+// It is an http.Handler with a lifetime: the jobs it starts run in the
+// background until they reach their outcome, and Close stops them. Make
+// one with NewHandler.
+type Handler struct {
+	next  http.Handler // the limits, outermost, then routing and validation
+	jobs  *jobRunner
+	files *fileStore
+}
+
+// ServeHTTP answers one request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.next.ServeHTTP(w, r) }
+
+// Close stops the jobs the handler started (their job logs stay as they
+// last were) and waits until they have stopped, then removes the export
+// zips and uploads it kept: their download URLs answer 404 from then on.
+// A request that would start a job after Close is answered 503. Call it
+// after the server serving the handler has shut down; a second call does
+// nothing. It returns the error of removing the files, if any.
+func (h *Handler) Close() error {
+	h.jobs.close()
+	return h.files.close()
+}
+
+// NewHandler returns a Handler that answers like Losant's REST API for the
+// operations in openapi.yaml, from opts.Store; Close it when done. It fails
+// on an invalid option (an empty token or scope, a malformed BasePath, an
+// unknown JobOutcome) or if the embedded spec cannot be loaded; it never
+// fails per request.
+func NewHandler(opts Options) (*Handler, error) {
 	store := opts.Store
 	if store == nil {
 		var err error
@@ -77,14 +140,26 @@ func NewHandler(opts Options) (http.Handler, error) {
 		logger = slog.Default()
 	}
 	e := &errorWriter{logger: logger}
+	jobs, err := newJobRunner(store, opts.JobDuration, opts.JobOutcome)
+	if err != nil {
+		return nil, err
+	}
+	files, err := newFileStore(opts, e)
+	if err != nil {
+		return nil, err
+	}
+	srv := &server{
+		store: store, jobs: jobs, files: files, basePath: opts.BasePath,
+		maxExpanded: limit64OrDefault(opts.MaxImportExpandedBytes, DefaultMaxImportExpandedBytes),
+	}
 
 	mux := http.NewServeMux()
 	// The validator answers unknown routes before they reach the mux; this
 	// catch-all only keeps the mux's own text/plain 404 from ever being sent.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { e.routeNotFound(w, r) })
-	strict := generated.NewStrictHandlerWithOptions(&server{store: store}, []generated.StrictMiddlewareFunc{withRawQuery}, generated.StrictHTTPServerOptions{
+	strict := generated.NewStrictHandlerWithOptions(srv, []generated.StrictMiddlewareFunc{withRawQuery, withRequest}, generated.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  e.badParameter,
-		ResponseErrorHandlerFunc: e.serverError,
+		ResponseErrorHandlerFunc: e.handlerError,
 	})
 	generated.HandlerWithOptions(strict, generated.StdHTTPServerOptions{
 		BaseURL:          opts.BasePath,
@@ -96,7 +171,18 @@ func NewHandler(opts Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return withLimits(validate(mux), opts, e), nil
+	// Download URLs are pre-signed, like a storage host's: they need no
+	// token and are not operations of openapi.yaml, so they are routed
+	// before the validator.
+	validated := validate(mux)
+	routes := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, opts.BasePath+DownloadPathPrefix) {
+			files.serveDownload(w, r)
+			return
+		}
+		validated.ServeHTTP(w, r)
+	})
+	return &Handler{next: withLimits(routes, opts, e), jobs: jobs, files: files}, nil
 }
 
 func checkBasePath(p string) error {
@@ -135,7 +221,13 @@ func rawQueryParam(ctx context.Context, name string) string {
 
 // server implements the operations of openapi.yaml over a Store. Requests
 // reach it matched, validated and authorised.
-type server struct{ store *Store }
+type server struct {
+	store       *Store
+	jobs        *jobRunner
+	files       *fileStore
+	basePath    string
+	maxExpanded int64 // Options.MaxImportExpandedBytes; 0: no cap
+}
 
 var _ generated.StrictServerInterface = (*server)(nil)
 

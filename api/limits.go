@@ -1,7 +1,9 @@
 package api
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,7 +28,38 @@ const (
 	// far beyond what the test suites of one machine need, and it bounds
 	// the memory a flood of requests can take.
 	DefaultMaxInFlight = 1024
+
+	// DefaultMaxBodyBytes is the default of Options.MaxBodyBytes, 1 MiB:
+	// the JSON bodies of openapi.yaml (export and clone options) are a few
+	// hundred bytes.
+	DefaultMaxBodyBytes = 1 << 20
+
+	// DefaultMaxImportBytes is the default of Options.MaxImportBytes,
+	// 2 GiB: room for a 1 GiB import bundle and then some. The upload is
+	// streamed to a file, so memory does not grow with it.
+	DefaultMaxImportBytes = 2 << 30
+
+	// DefaultMaxImportExpandedBytes is the default of
+	// Options.MaxImportExpandedBytes, 4 GiB.
+	DefaultMaxImportExpandedBytes = 4 << 30
 )
+
+// bodyTooLarge is the message of the 400 sent for a body over limit, the
+// value of the Options field named option.
+func bodyTooLarge(limit int64, option string) string {
+	return fmt.Sprintf("Request body is over this server's limit of %d bytes: send a smaller one (the limit is api.Options.%s)", limit, option)
+}
+
+// limit64OrDefault is limitOrDefault for int64 limits.
+func limit64OrDefault(v, def int64) int64 {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return 0
+	}
+	return v
+}
 
 // busyRetryAfter is the Retry-After, in seconds, of a 503 sent because
 // MaxInFlight requests are being served.
@@ -41,6 +74,8 @@ type limiter struct {
 	maxURI   int           // bytes; 0: no cap
 	maxQuery int           // bytes; 0: no cap
 	slots    chan struct{} // one element per request in flight; nil: no bound
+
+	maxBody, maxImport int64 // bytes of a JSON body, of a multipart one; 0: no cap
 }
 
 // withLimits wraps next in the limits of opts (zero fields take their
@@ -51,6 +86,9 @@ func withLimits(next http.Handler, opts Options, errs *errorWriter) http.Handler
 		errs:     errs,
 		maxURI:   limitOrDefault(opts.MaxURIBytes, DefaultMaxURIBytes),
 		maxQuery: limitOrDefault(opts.MaxQueryBytes, DefaultMaxQueryBytes),
+
+		maxBody:   limit64OrDefault(opts.MaxBodyBytes, DefaultMaxBodyBytes),
+		maxImport: limit64OrDefault(opts.MaxImportBytes, DefaultMaxImportBytes),
 	}
 	if n := limitOrDefault(opts.MaxInFlight, DefaultMaxInFlight); n > 0 {
 		l.slots = make(chan struct{}, n)
@@ -105,7 +143,40 @@ func (l *limiter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	limit, option := l.maxBody, "MaxBodyBytes"
+	if isMultipart(r) {
+		limit, option = l.maxImport, "MaxImportBytes"
+	}
+	if limit > 0 {
+		if r.ContentLength > limit {
+			w.Header().Set("Connection", "close") // the body is not read
+			l.refuse(w, r, http.StatusBadRequest, typeValidation, bodyTooLarge(limit, option))
+			return
+		}
+		// A body sent without a length is cut at the limit while it is
+		// read: the validator and the import handler answer the same 400.
+		r.Body = closeOnLimit{http.MaxBytesReader(w, r.Body, limit), w.Header()}
+	}
 	l.next.ServeHTTP(w, r)
+}
+
+// closeOnLimit asks, once its body has passed the limit, that the
+// connection be closed after the answer: the rest of the body is never
+// read, so the connection cannot carry another request. net/http's
+// MaxBytesReader does as much itself, but only when given the server's own
+// ResponseWriter, not one wrapped by a middleware or a test.
+type closeOnLimit struct {
+	io.ReadCloser
+	header http.Header
+}
+
+func (c closeOnLimit) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		c.header.Set("Connection", "close")
+	}
+	return n, err
 }
 
 // refuse answers r with a Losant error. It runs outside the CORS layer,

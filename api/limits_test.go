@@ -30,9 +30,10 @@ func limitsHandler(t *testing.T, opts Options) (http.Handler, *limiter) {
 	if err != nil {
 		t.Fatalf("NewHandler: %v", err)
 	}
-	l, ok := h.(*limiter)
+	t.Cleanup(func() { _ = h.Close() })
+	l, ok := h.next.(*limiter)
 	if !ok {
-		t.Fatalf("NewHandler returned a %T, want the limits outermost (*limiter)", h)
+		t.Fatalf("NewHandler's Handler serves through a %T, want the limits outermost (*limiter)", h.next)
 	}
 	return h, l
 }

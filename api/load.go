@@ -24,13 +24,20 @@ import (
 // the job log schema and the example job logs.
 const opGetJobLog = "getApplicationJobLog"
 
-// LoadFile returns a Store holding the job logs in the named file: a JSON
-// array of job log objects, each with an id and an applicationId, each
-// valid against openapi.yaml's ApplicationJobLog schema. Fields the schema
-// does not list are kept and served. Any problem (the file cannot be read,
-// is not JSON, is not an array; an entry breaks the schema, lacks an ID or
-// repeats another's IDs) is a *LoadError naming the file, the entry and the
-// first problem, and no Store is returned.
+// LoadFile returns a Store holding the applications and job logs in the
+// named file, which is either
+//
+//	[ job log, ... ]                                        job logs only
+//	{"applications": [ application, ... ], "jobLogs": [ job log, ... ]}
+//
+// (either key of the object may be left out). Each job log has an id and
+// an applicationId and is valid against openapi.yaml's ApplicationJobLog
+// schema; each application has an id and is valid against its Application
+// schema. An application with job logs exists whether or not it is listed.
+// Fields the schemas do not list are kept and served. Any problem (the file
+// cannot be read, is not JSON, is neither form; an entry breaks its schema,
+// lacks an ID or repeats another's IDs) is a *LoadError naming the file,
+// the entry and the first problem, and no Store is returned.
 func LoadFile(path string) (*Store, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -49,7 +56,10 @@ func LoadFile(path string) (*Store, error) {
 type LoadError struct {
 	// Path is the file as given to LoadFile.
 	Path string
-	// Index is the entry's position in the array, from 0, or -1 when the
+	// List is "applications" or "jobLogs" for an entry of the object form,
+	// and empty for the array form or the file as a whole.
+	List string
+	// Index is the entry's position in its array, from 0, or -1 when the
 	// problem is with the file as a whole.
 	Index int
 	// ID is the entry's id, when it has one that is a string.
@@ -63,7 +73,11 @@ func (e *LoadError) Error() string {
 	var b strings.Builder
 	b.WriteString("api: " + e.Path + ": ")
 	if e.Index >= 0 {
-		fmt.Fprintf(&b, "entry [%d]", e.Index)
+		if e.List != "" {
+			fmt.Fprintf(&b, "%s[%d]", e.List, e.Index)
+		} else {
+			fmt.Fprintf(&b, "entry [%d]", e.Index)
+		}
 		if e.ID != "" {
 			fmt.Fprintf(&b, " (id %s)", e.ID)
 		}
@@ -76,36 +90,89 @@ func (e *LoadError) Error() string {
 // Unwrap returns the underlying problem.
 func (e *LoadError) Unwrap() error { return e.Err }
 
-// load adds the job logs of a file's contents, all or none.
+// wantForms says what a data file may hold, for messages.
+const wantForms = `want a JSON array of job logs or an object {"applications": [...], "jobLogs": [...]}`
+
+// load adds the applications and job logs of a file's contents, all or
+// none.
 func (s *Store) load(path string, data []byte) error {
-	fail := func(i int, entry []byte, err error) error {
-		return &LoadError{Path: path, Index: i, ID: entryID(entry), Err: err}
+	var apps, logs []json.RawMessage
+	list := "" // the array form
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '{' {
+		var file struct {
+			Applications []json.RawMessage `json:"applications"`
+			JobLogs      []json.RawMessage `json:"jobLogs"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&file); err != nil {
+			return &LoadError{Path: path, Index: -1, Err: notAnObject(data, err)}
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return &LoadError{Path: path, Index: -1, Err: errors.New("not JSON: more data after the object")}
+		}
+		apps, logs, list = file.Applications, file.JobLogs, "jobLogs"
+	} else {
+		if err := json.Unmarshal(data, &logs); err != nil {
+			return &LoadError{Path: path, Index: -1, Err: notAnArray(data, err)}
+		}
+		if logs == nil {
+			return &LoadError{Path: path, Index: -1, Err: errors.New("the file holds null; " + wantForms)}
+		}
 	}
-	var entries []json.RawMessage
-	if err := json.Unmarshal(data, &entries); err != nil {
-		return fail(-1, nil, notAnArray(data, err))
+	fail := func(list string, i int, entry []byte, err error) error {
+		return &LoadError{Path: path, List: list, Index: i, ID: entryID(entry), Err: err}
 	}
-	if entries == nil {
-		return fail(-1, nil, errors.New("the file holds null; want a JSON array of job logs"))
+	appRaws := make(map[string][]byte, len(apps))
+	appFirst := make(map[string]int, len(apps))
+	for i, entry := range apps {
+		id, raw, err := checkApplication(entry)
+		if err != nil {
+			return fail("applications", i, entry, err)
+		}
+		if j, dup := appFirst[id]; dup {
+			return fail("applications", i, entry, fmt.Errorf("applications[%d] has the same id", j))
+		}
+		appFirst[id], appRaws[id] = i, raw
 	}
-	recs, errs := checkEntries(entries)
-	first := make(map[logKey]int, len(entries))
-	for i, entry := range entries {
+	recs, errs := checkEntries(logs)
+	first := make(map[logKey]int, len(logs))
+	for i, entry := range logs {
 		if errs[i] != nil {
-			return fail(i, entry, errs[i])
+			return fail(list, i, entry, errs[i])
 		}
 		k := recs[i].key()
 		if j, dup := first[k]; dup {
-			return fail(i, entry, fmt.Errorf("entry [%d] has the same applicationId and id", j))
+			same := fmt.Sprintf("entry [%d]", j)
+			if list != "" {
+				same = fmt.Sprintf("%s[%d]", list, j)
+			}
+			return fail(list, i, entry, fmt.Errorf("%s has the same applicationId and id", same))
 		}
 		first[k] = i
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for id, raw := range appRaws {
+		s.applications[id] = raw
+	}
 	for _, rec := range recs {
 		s.set(rec)
 	}
 	return nil
+}
+
+// notAnObject explains why data, which starts like an object, is not the
+// object form of a data file.
+func notAnObject(data []byte, err error) error {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		return fmt.Errorf("%s holds a JSON %s; want an array", typ.Field, typ.Value)
+	}
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return fmt.Errorf("the file holds a JSON object with the key %s, which is neither \"applications\" nor \"jobLogs\"; %s", field, wantForms)
+	}
+	return notAnArray(data, err)
 }
 
 // checkEntries runs checkRecord on every entry, on up to GOMAXPROCS
@@ -150,14 +217,14 @@ func notAnArray(data []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case len(bytes.TrimSpace(data)) == 0:
-		return errors.New("the file is empty; want a JSON array of job logs")
+		return errors.New("the file is empty; " + wantForms)
 	case errors.As(err, &syn) && len(data) > 0 && syn.Offset >= int64(len(data)):
-		return errors.New("not JSON: the file ends before the JSON array does")
+		return errors.New("not JSON: the file ends before its JSON value does")
 	case errors.As(err, &syn):
 		line, col := lineCol(data, syn.Offset)
 		return fmt.Errorf("not JSON: %v (line %d, column %d)", syn, line, col)
 	case errors.As(err, &typ):
-		return fmt.Errorf("the file holds a JSON %s; want a JSON array of job logs", typ.Value)
+		return fmt.Errorf("the file holds a JSON %s; %s", typ.Value, wantForms)
 	}
 	return fmt.Errorf("not JSON: %w", err)
 }

@@ -128,3 +128,66 @@ func TestLoadFileEmptyArray(t *testing.T) {
 		t.Fatalf("LoadFile([]) = %v, %v; want an empty store", store, err)
 	}
 }
+
+// TestLoadFileObjectForm: the object form holds applications beside job
+// logs; an application with job logs exists without being listed.
+func TestLoadFileObjectForm(t *testing.T) {
+	t.Parallel()
+	const listed, implicit = "5a5a5a5a5a5a5a5a5a5a5a5a", "5c5c5c5c5c5c5c5c5c5c5c5c"
+	path := writeFile(t, `{
+  "applications": [{"id": "`+listed+`", "name": "Listed", "custom": 1.50}],
+  "jobLogs": [`+entry(seedA, "")+`, {"id": "`+seedB+`", "applicationId": "`+implicit+`"}]
+}`)
+	store, err := api.LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(store.List()); n != 2 {
+		t.Errorf("%d job logs, want 2", n)
+	}
+	srv := newServer(t, api.Options{Store: store})
+	for id, want := range map[string]string{
+		listed:   `{"id":"` + listed + `","name":"Listed","custom":1.50,"applicationId":"` + listed + `"}`,
+		implicit: `{"id":"` + implicit + `","applicationId":"` + implicit + `","name":"Application ` + implicit + `"}`,
+	} {
+		if r := do(t, srv, "GET", "/applications/"+id, "x"); r.status != 200 || !jsonEqual(t, r.body, want) {
+			t.Errorf("GET %s: %d %s, want %s", id, r.status, r.body, want)
+		}
+	}
+	if r := do(t, srv, "GET", "/applications/5d5d5d5d5d5d5d5d5d5d5d5d", "x"); r.status != 404 {
+		t.Errorf("an application neither listed nor with job logs: %d, want 404", r.status)
+	}
+	if _, ok := store.Application(listed); !ok {
+		t.Error("Store.Application does not find the listed application")
+	}
+}
+
+func TestLoadFileObjectFormErrors(t *testing.T) {
+	t.Parallel()
+	const app = "5a5a5a5a5a5a5a5a5a5a5a5a"
+	tests := []struct {
+		name, content string
+		list          string
+		index         int
+		want          string
+	}{
+		{"unknown key", `{"jobLogs":[],"devices":[]}`, "", -1, `the key "devices"`},
+		{"applications not an array", `{"applications":{}}`, "", -1, "want an array"},
+		{"application without id", `{"applications":[{"name":"x"}]}`, "applications", 0, "applications[0]: has no id"},
+		{"application breaking the schema", `{"applications":[{"id":"` + app + `","name":""}]}`, "applications", 0, "at /name"},
+		{"applicationId other than id", `{"applications":[{"id":"` + app + `","applicationId":"` + seedA + `"}]}`, "applications", 0, "differs"},
+		{"duplicate application", `{"applications":[{"id":"` + app + `"},{"id":"` + app + `"}]}`, "applications", 1, "applications[0] has the same id"},
+		{"bad job log", `{"jobLogs":[` + entry(seedA, "") + `,{"id":"` + seedB + `"}]}`, "jobLogs", 1, "jobLogs[1] (id " + seedB + "): has no applicationId"},
+		{"more after the object", `{"jobLogs":[]} []`, "", -1, "more data"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := api.LoadFile(writeFile(t, tc.content))
+			var le *api.LoadError
+			if !errors.As(err, &le) || le.List != tc.list || le.Index != tc.index || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("LoadFile: %v, want a *LoadError for %s[%d] saying %q", err, tc.list, tc.index, tc.want)
+			}
+		})
+	}
+}

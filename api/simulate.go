@@ -48,6 +48,11 @@ type SimulateOptions struct {
 	// Output is set on a job that ends completed. Default: written = Total.
 	// Only for that outcome.
 	Output *losant.ApplicationJobLogOutput
+
+	// finish, when set, does a started job's work as it reaches the outcome
+	// completed (jobs.go): its output replaces Output, and its error turns
+	// the outcome into errored with that error.
+	finish func(ctx context.Context) (*losant.ApplicationJobLogOutput, error)
 }
 
 // SimulatedJob is a job Store.Simulate is advancing.
@@ -129,12 +134,33 @@ func (s *Store) run(ctx context.Context, k logKey, o SimulateOptions) error {
 			return ctx.Err()
 		case <-t.C:
 		}
-		if err := s.modify(k, func(log *losant.ApplicationJobLog, _ bool) { o.advance(log, step) }); err != nil {
+		at := o
+		if step == o.Steps+1 {
+			at = o.finished(ctx)
+		}
+		if err := s.modify(k, func(log *losant.ApplicationJobLog, _ bool) { at.advance(log, step) }); err != nil {
 			return err
 		}
 		t.Reset(interval)
 	}
 	return nil
+}
+
+// finished runs o.finish, if the job completes and has one, and returns
+// the options with its output, or with the outcome errored and its error
+// when it fails.
+func (o SimulateOptions) finished(ctx context.Context) SimulateOptions {
+	if o.Outcome != losant.ApplicationJobLogStatusCompleted || o.finish == nil {
+		return o
+	}
+	out, err := o.finish(ctx)
+	if err != nil {
+		o.Outcome, o.Output = losant.ApplicationJobLogStatusErrored, nil
+		o.Error = &losant.ApplicationJobLogError{Name: ptr("JobError"), Message: ptr(err.Error())}
+		return o
+	}
+	o.Output = out
+	return o
 }
 
 // queue sets the job log's start: queued, nothing done yet.

@@ -11,7 +11,8 @@ import (
 	"sync"
 )
 
-// Store holds job logs in memory, keyed by applicationId and id. It is safe
+// Store holds applications and their job logs in memory, job logs keyed by
+// applicationId and id. It is safe
 // for concurrent use: a test can change it while a handler serves it.
 //
 // Each job log is kept as the JSON it was given (compacted), after checking
@@ -30,13 +31,22 @@ type Store struct {
 	running map[logKey]bool // jobs a simulation is advancing
 
 	apps map[string]*appIndex // the records of logs, by applicationId
+
+	// applications holds the applications stored explicitly, as JSON by
+	// id (applications.go). An application with job logs exists too.
+	applications map[string][]byte
 }
 
 type logKey struct{ app, id string }
 
 // NewStore returns an empty Store.
 func NewStore() *Store {
-	return &Store{logs: make(map[logKey][]byte), running: make(map[logKey]bool), apps: make(map[string]*appIndex)}
+	return &Store{
+		logs:         make(map[logKey][]byte),
+		running:      make(map[logKey]bool),
+		apps:         make(map[string]*appIndex),
+		applications: make(map[string][]byte),
+	}
 }
 
 // Put stores log, replacing any job log with the same applicationId and id.

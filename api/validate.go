@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -47,13 +49,54 @@ func newValidator(auth *authenticator, errs *errorWriter, basePath string) (func
 			}
 		}
 	}
-	validate := nethttpmiddleware.OapiRequestValidatorWithOptions(doc, &nethttpmiddleware.Options{
-		Options:               openapi3filter.Options{AuthenticationFunc: auth.authenticate},
-		ErrorHandlerWithOpts:  v.fail,
-		Prefix:                basePath,
-		SilenceServersWarning: true,
-	})
-	return func(next http.Handler) http.Handler { return withCORS(doc, validate(v.checkJSON(next))) }, nil
+	middleware := func(excludeBody bool) func(http.Handler) http.Handler {
+		return nethttpmiddleware.OapiRequestValidatorWithOptions(doc, &nethttpmiddleware.Options{
+			Options:               openapi3filter.Options{AuthenticationFunc: auth.authenticate, ExcludeRequestBody: excludeBody},
+			ErrorHandlerWithOpts:  v.fail,
+			Prefix:                basePath,
+			SilenceServersWarning: true,
+		})
+	}
+	// kin-openapi reads a whole request body into memory, twice over: to
+	// validate it, and (v0.153, validateSecurityRequirement) before calling
+	// the authentication function, in case that reads the body. That is
+	// fine for JSON bodies, which the limiter caps at Options.MaxBodyBytes,
+	// but not for an import's multipart body, which may be gigabytes. So a
+	// multipart request is validated without its body: the validator is
+	// shown an empty one and told to skip it, the real body is handed back
+	// after, and the import handler streams and checks each part itself
+	// (import.go).
+	validate, validateStreamed := middleware(false), middleware(true)
+	return func(next http.Handler) http.Handler {
+		next = v.checkJSON(next)
+		whole := validate(next)
+		streamed := validateStreamed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if body, ok := r.Context().Value(heldBodyKey{}).(io.ReadCloser); ok {
+				r.Body = body
+			}
+			next.ServeHTTP(w, r)
+		}))
+		return withCORS(doc, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if isMultipart(r) {
+				held := r.Body
+				r = r.WithContext(context.WithValue(r.Context(), heldBodyKey{}, held))
+				r.Body = http.NoBody
+				streamed.ServeHTTP(w, r)
+				return
+			}
+			whole.ServeHTTP(w, r)
+		}))
+	}, nil
+}
+
+// heldBodyKey is the context key under which a multipart request's body
+// waits while the request is validated without it.
+type heldBodyKey struct{}
+
+// isMultipart reports whether r's body is multipart/form-data.
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
 }
 
 // routingDoc returns a private copy of openapi.yaml without its servers:
@@ -159,7 +202,10 @@ func (v *validator) fail(_ context.Context, err error, w http.ResponseWriter, r 
 	}
 	var sre *openapi3filter.SecurityRequirementsError
 	var re *openapi3filter.RequestError
+	var tooLarge *http.MaxBytesError
 	switch {
+	case errors.As(err, &tooLarge):
+		v.errs.write(w, http.StatusBadRequest, typeValidation, bodyTooLarge(tooLarge.Limit, "MaxBodyBytes"))
 	case errors.As(err, &sre):
 		v.errs.serverError(w, r, err) // the authenticator failed, not the caller
 	case errors.As(err, &re):

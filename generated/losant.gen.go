@@ -13,6 +13,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
@@ -24,6 +26,64 @@ import (
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Application Schema for a single Application
+//
+// Example: {"applicationId":"575ec8687ae143cd83dc4a97","creationDate":"2016-06-13T04:00:00.000Z","description":"Freezer temperatures of the Columbus warehouse","id":"575ec8687ae143cd83dc4a97","lastUpdated":"2025-06-10T04:00:00.000Z","name":"Temperature Monitoring","ownerId":"575ec8687ae143cd83dc4a9a","ownerType":"user"}
+type Application = losant.Application
+
+// ApplicationCloneDryRunResult The answer of a clone dry run
+//
+// Example: {"requiresJob":false,"success":true}
+type ApplicationCloneDryRunResult = losant.ApplicationCloneDryRunResult
+
+// ApplicationClonePost Schema for the body of an application clone request
+type ApplicationClonePost = losant.ApplicationClonePost
+
+// ApplicationCreationByTemplateResult A new application, and the resources that could not be copied into it
+//
+// Example: {"application":{"applicationId":"575ed70c7ae143cd83dc4aa9","creationDate":"2025-06-11T09:30:00.000Z","id":"575ed70c7ae143cd83dc4aa9","lastUpdated":"2025-06-11T09:30:00.000Z","name":"Temperature Monitoring","ownerId":"575ec8687ae143cd83dc4a9a","ownerType":"user"},"validationErrors":[]}
+type ApplicationCreationByTemplateResult = losant.ApplicationCreationByTemplateResult
+
+// ApplicationExportPost Schema for the body of an application export request
+type ApplicationExportPost = losant.ApplicationExportPost
+
+// ApplicationExportRepo The git repository an export of type repo writes to.
+type ApplicationExportRepo = losant.ApplicationExportRepo
+
+// ApplicationExportResult The address of an export's zip, ready now
+//
+// Example: {"url":"https://files.example.com/exports/575ec8687ae143cd83dc4a97.zip?signature=abc"}
+type ApplicationExportResult = losant.ApplicationExportResult
+
+// ApplicationFtueTracking The state of one first-use tutorial.
+type ApplicationFtueTracking = losant.ApplicationFtueTracking
+
+// ApplicationGlobal One global variable of an application.
+type ApplicationGlobal = losant.ApplicationGlobal
+
+// ApplicationImportConflictBehavior What an import does with a resource the application already has:
+// create another, count it as an error, keep the existing one, or
+// replace it.
+type ApplicationImportConflictBehavior = losant.ApplicationImportConflictBehavior
+
+// ApplicationImportForm The multipart/form-data body of an import. Every part is optional
+// for the API, but one of `importBundle` and `options.importUrl`
+// names what to import.
+type ApplicationImportForm struct {
+	// Email Address told when the import job ends; by default the
+	// requesting user's.
+	Email *string `json:"email,omitempty"`
+
+	// ImportBundle The zip of resources to import, such as an export's bundle.
+	ImportBundle *openapi_types.File `json:"importBundle,omitempty"`
+
+	// Options Schema for the options of an application import
+	Options *ImportIntoApplicationOptions `json:"options,omitempty"`
+}
+
+// ApplicationImportResourceType A kind of resource an import can be limited to.
+type ApplicationImportResourceType = losant.ApplicationImportResourceType
 
 // ApplicationJobLog Schema for a single Application Job Log
 //
@@ -66,6 +126,22 @@ type ApplicationJobLogValidationError = losant.ApplicationJobLogValidationError
 // Example: {"applicationId":"575ec8687ae143cd83dc4a97","count":1,"items":[{"applicationId":"575ec8687ae143cd83dc4a97","id":"575ec76c7ae143cd83dc4a96","name":"ArchiveData","runQueuedAt":"2025-06-10T04:00:00.000Z","status":"completed"}],"page":0,"perPage":100,"query":{},"sortDirection":"asc","sortField":"runQueuedAt","totalCount":1}
 type ApplicationJobLogs = losant.ApplicationJobLogs
 
+// ApplicationOwnerType What kind of account owns an application.
+type ApplicationOwnerType = losant.ApplicationOwnerType
+
+// ApplicationResourceValidationError One resource that could not be created, and why.
+type ApplicationResourceValidationError = losant.ApplicationResourceValidationError
+
+// ApplicationSummary How many resources of each kind the application holds, and its
+// usage. `summaryInclude` and `summaryExclude` choose the fields.
+type ApplicationSummary = losant.ApplicationSummary
+
+// ApplicationSummaryNotebookStats defines model for ApplicationSummaryNotebookStats.
+type ApplicationSummaryNotebookStats = losant.ApplicationSummaryNotebookStats
+
+// ApplicationSummaryStorageStats defines model for ApplicationSummaryStorageStats.
+type ApplicationSummaryStorageStats = losant.ApplicationSummaryStorageStats
+
 // Error Schema for errors returned by the API
 //
 // Example: {"message":"Application was not found","type":"NotFound"}
@@ -76,6 +152,18 @@ type Error struct {
 	// Type The kind of error, such as NotFound or Validation.
 	Type *string `json:"type,omitempty"`
 }
+
+// ImportIntoApplicationOptions Schema for the options of an application import
+type ImportIntoApplicationOptions = losant.ImportIntoApplicationOptions
+
+// ImportIntoApplicationOptionsRepo defines model for ImportIntoApplicationOptionsRepo.
+type ImportIntoApplicationOptionsRepo = losant.ImportIntoApplicationOptionsRepo
+
+// JobEnqueuedResult The answer of an action that started a job: the id of the
+// application job log that records the run.
+//
+// Example: {"jobId":"575ec76c7ae143cd83dc4a96","jobQueued":true,"success":true}
+type JobEnqueuedResult = losant.JobEnqueuedResult
 
 // ObjectID A Losant object ID, 24 hexadecimal characters.
 //
@@ -327,6 +415,11 @@ type QueryValueCondition1 struct {
 // SortDirection A sort direction.
 type SortDirection = losant.SortDirection
 
+// ValidationErrors Schema for errors found while validating the resources of an application
+//
+// Example: {"message":"Too many validation errors","type":"Validation","validationErrors":[{"id":"575ed18f7ae143cd83dc4aa6","message":"node 3 is missing its configuration","name":"Alert on high temperature","type":"Flow"}]}
+type ValidationErrors = losant.ValidationErrors
+
 // Actions defines model for actions.
 type Actions = bool
 
@@ -384,6 +477,137 @@ type Unauthorized = Error
 // Example: {"message":"Application was not found","type":"NotFound"}
 type UnexpectedError = Error
 
+// GetApplicationParams defines parameters for GetApplication.
+type GetApplicationParams struct {
+	// SummaryExclude Comma-separated list of summary fields to leave out of the application's summary.
+	SummaryExclude *string `form:"summaryExclude,omitempty" json:"summaryExclude,omitempty"`
+
+	// SummaryInclude Comma-separated list of the only summary fields to put in the application's summary.
+	SummaryInclude *string `form:"summaryInclude,omitempty" json:"summaryInclude,omitempty"`
+
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// LosantDomain Domain scope of request (rarely needed)
+	LosantDomain *LosantDomain `json:"losantdomain,omitempty"`
+}
+
+// ArchiveDataParams defines parameters for ArchiveData.
+type ArchiveDataParams struct {
+	// Date The day to archive, as milliseconds since the epoch (a decimal
+	// string). It must be older than 31 days and newer than the
+	// organization's data TTL.
+	Date string `form:"date" json:"date"`
+
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// LosantDomain Domain scope of request (rarely needed)
+	LosantDomain *LosantDomain `json:"losantdomain,omitempty"`
+}
+
+// BackfillArchiveDataParams defines parameters for BackfillArchiveData.
+type BackfillArchiveDataParams struct {
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// LosantDomain Domain scope of request (rarely needed)
+	LosantDomain *LosantDomain `json:"losantdomain,omitempty"`
+}
+
+// CloneApplicationParams defines parameters for CloneApplication.
+type CloneApplicationParams struct {
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// LosantDomain Domain scope of request (rarely needed)
+	LosantDomain *LosantDomain `json:"losantdomain,omitempty"`
+}
+
+// ExportApplicationParams defines parameters for ExportApplication.
+type ExportApplicationParams struct {
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// LosantDomain Domain scope of request (rarely needed)
+	LosantDomain *LosantDomain `json:"losantdomain,omitempty"`
+}
+
+// FullDataTablesArchiveParams defines parameters for FullDataTablesArchive.
+type FullDataTablesArchiveParams struct {
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// LosantDomain Domain scope of request (rarely needed)
+	LosantDomain *LosantDomain `json:"losantdomain,omitempty"`
+}
+
+// FullEventsArchiveParams defines parameters for FullEventsArchive.
+type FullEventsArchiveParams struct {
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// LosantDomain Domain scope of request (rarely needed)
+	LosantDomain *LosantDomain `json:"losantdomain,omitempty"`
+}
+
+// ImportApplicationParams defines parameters for ImportApplication.
+type ImportApplicationParams struct {
+	// Actions Return resource actions in response
+	Actions *Actions `form:"_actions,omitempty" json:"_actions,omitempty"`
+
+	// Links Return resource link in response
+	Links *Links `form:"_links,omitempty" json:"_links,omitempty"`
+
+	// Embedded Return embedded resources in response
+	Embedded *Embedded `form:"_embedded,omitempty" json:"_embedded,omitempty"`
+
+	// LosantDomain Domain scope of request (rarely needed)
+	LosantDomain *LosantDomain `json:"losantdomain,omitempty"`
+}
+
 // GetApplicationJobLogsParams defines parameters for GetApplicationJobLogs.
 type GetApplicationJobLogsParams struct {
 	// SortField Field to sort the results by.
@@ -429,6 +653,15 @@ type GetApplicationJobLogParams struct {
 	// LosantDomain Domain scope of request (rarely needed)
 	LosantDomain *LosantDomain `json:"losantdomain,omitempty"`
 }
+
+// CloneApplicationJSONRequestBody defines body for CloneApplication for application/json ContentType.
+type CloneApplicationJSONRequestBody = ApplicationClonePost
+
+// ExportApplicationJSONRequestBody defines body for ExportApplication for application/json ContentType.
+type ExportApplicationJSONRequestBody = ApplicationExportPost
+
+// ImportApplicationMultipartRequestBody defines body for ImportApplication for multipart/form-data ContentType.
+type ImportApplicationMultipartRequestBody = ApplicationImportForm
 
 // AsQueryID returns the union data inside the QueryIDCondition as a QueryID
 func (t QueryIDCondition) AsQueryID() (QueryID, error) {
@@ -1094,6 +1327,30 @@ func (t *QueryValueCondition) UnmarshalJSON(b []byte) error {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// GetApplication Get an application
+	// (GET /applications/{applicationId})
+	GetApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params GetApplicationParams)
+	// ArchiveData Archive a day of an application's device data
+	// (GET /applications/{applicationId}/archiveData)
+	ArchiveData(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params ArchiveDataParams)
+	// BackfillArchiveData Backfill an application's archive
+	// (GET /applications/{applicationId}/backfillArchiveData)
+	BackfillArchiveData(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params BackfillArchiveDataParams)
+	// CloneApplication Clone an application
+	// (POST /applications/{applicationId}/clone)
+	CloneApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params CloneApplicationParams)
+	// ExportApplication Export an application
+	// (POST /applications/{applicationId}/export)
+	ExportApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params ExportApplicationParams)
+	// FullDataTablesArchive Archive an application's data tables
+	// (GET /applications/{applicationId}/fullDataTablesArchive)
+	FullDataTablesArchive(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params FullDataTablesArchiveParams)
+	// FullEventsArchive Archive an application's events
+	// (GET /applications/{applicationId}/fullEventsArchive)
+	FullEventsArchive(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params FullEventsArchiveParams)
+	// ImportApplication Import resources into an application
+	// (POST /applications/{applicationId}/import)
+	ImportApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params ImportApplicationParams)
 	// GetApplicationJobLogs List an application's job logs
 	// (GET /applications/{applicationId}/jobLogs)
 	GetApplicationJobLogs(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params GetApplicationJobLogsParams)
@@ -1110,6 +1367,757 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// GetApplication operation middleware
+func (siw *ServerInterfaceWrapper) GetApplication(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetApplicationParams
+
+	// ------------- Optional query parameter "summaryExclude" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "summaryExclude", r.URL.Query(), &params.SummaryExclude, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "summaryExclude"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "summaryExclude", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "summaryInclude" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "summaryInclude", r.URL.Query(), &params.SummaryInclude, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "summaryInclude"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "summaryInclude", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var LosantDomain LosantDomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &LosantDomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.LosantDomain = &LosantDomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetApplication(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ArchiveData operation middleware
+func (siw *ServerInterfaceWrapper) ArchiveData(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ArchiveDataParams
+
+	// ------------- Required query parameter "date" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "date", r.URL.Query(), &params.Date, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "date"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "date", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var LosantDomain LosantDomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &LosantDomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.LosantDomain = &LosantDomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ArchiveData(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// BackfillArchiveData operation middleware
+func (siw *ServerInterfaceWrapper) BackfillArchiveData(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params BackfillArchiveDataParams
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var LosantDomain LosantDomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &LosantDomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.LosantDomain = &LosantDomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.BackfillArchiveData(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CloneApplication operation middleware
+func (siw *ServerInterfaceWrapper) CloneApplication(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CloneApplicationParams
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var LosantDomain LosantDomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &LosantDomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.LosantDomain = &LosantDomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CloneApplication(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ExportApplication operation middleware
+func (siw *ServerInterfaceWrapper) ExportApplication(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportApplicationParams
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var LosantDomain LosantDomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &LosantDomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.LosantDomain = &LosantDomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ExportApplication(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// FullDataTablesArchive operation middleware
+func (siw *ServerInterfaceWrapper) FullDataTablesArchive(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FullDataTablesArchiveParams
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var LosantDomain LosantDomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &LosantDomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.LosantDomain = &LosantDomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.FullDataTablesArchive(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// FullEventsArchive operation middleware
+func (siw *ServerInterfaceWrapper) FullEventsArchive(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FullEventsArchiveParams
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var LosantDomain LosantDomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &LosantDomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.LosantDomain = &LosantDomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.FullEventsArchive(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ImportApplication operation middleware
+func (siw *ServerInterfaceWrapper) ImportApplication(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "applicationId" -------------
+	var applicationID ApplicationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicationId", r.PathValue("applicationId"), &applicationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicationId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ImportApplicationParams
+
+	// ------------- Optional query parameter "_actions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_actions", r.URL.Query(), &params.Actions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_actions"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_actions", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_links" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_links", r.URL.Query(), &params.Links, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_links"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_links", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_embedded" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_embedded", r.URL.Query(), &params.Embedded, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_embedded"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_embedded", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "losantdomain" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("losantdomain")]; found {
+		var LosantDomain LosantDomain
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "losantdomain", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "losantdomain", valueList[0], &LosantDomain, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "losantdomain", Err: err})
+			return
+		}
+
+		params.LosantDomain = &LosantDomain
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ImportApplication(w, r, applicationID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // GetApplicationJobLogs operation middleware
 func (siw *ServerInterfaceWrapper) GetApplicationJobLogs(w http.ResponseWriter, r *http.Request) {
@@ -1487,6 +2495,14 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/jobLogs", wrapper.GetApplicationJobLogs)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/jobLogs/{jobId}", wrapper.GetApplicationJobLog)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}", wrapper.GetApplication)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/applications/{applicationId}/export", wrapper.ExportApplication)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/applications/{applicationId}/clone", wrapper.CloneApplication)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/applications/{applicationId}/import", wrapper.ImportApplication)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/archiveData", wrapper.ArchiveData)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/backfillArchiveData", wrapper.BackfillArchiveData)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/fullDataTablesArchive", wrapper.FullDataTablesArchive)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/applications/{applicationId}/fullEventsArchive", wrapper.FullEventsArchive)
 
 	return m
 }
@@ -1511,6 +2527,999 @@ type TooManyRequestsJSONResponse struct {
 type UnauthorizedJSONResponse Error
 
 type UnexpectedErrorJSONResponse Error
+
+type GetApplicationRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        GetApplicationParams
+}
+
+type GetApplicationResponseObject interface {
+	VisitGetApplicationResponse(w http.ResponseWriter) error
+}
+
+type GetApplication200JSONResponse Application
+
+func (response GetApplication200JSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplication400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetApplication400JSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetApplication401JSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplication403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetApplication403JSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplication404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response GetApplication404JSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplication429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetApplication429JSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetApplicationdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetApplicationdefaultJSONResponse) VisitGetApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveDataRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        ArchiveDataParams
+}
+
+type ArchiveDataResponseObject interface {
+	VisitArchiveDataResponse(w http.ResponseWriter) error
+}
+
+type ArchiveData202JSONResponse JobEnqueuedResult
+
+func (response ArchiveData202JSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveData400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ArchiveData400JSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveData401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ArchiveData401JSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveData403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ArchiveData403JSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveData404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response ArchiveData404JSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveData429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ArchiveData429JSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveDatadefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ArchiveDatadefaultJSONResponse) VisitArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveDataRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        BackfillArchiveDataParams
+}
+
+type BackfillArchiveDataResponseObject interface {
+	VisitBackfillArchiveDataResponse(w http.ResponseWriter) error
+}
+
+type BackfillArchiveData202JSONResponse JobEnqueuedResult
+
+func (response BackfillArchiveData202JSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveData400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response BackfillArchiveData400JSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveData401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response BackfillArchiveData401JSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveData403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response BackfillArchiveData403JSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveData404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response BackfillArchiveData404JSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveData429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response BackfillArchiveData429JSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BackfillArchiveDatadefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response BackfillArchiveDatadefaultJSONResponse) VisitBackfillArchiveDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplicationRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        CloneApplicationParams
+	Body          *CloneApplicationJSONRequestBody
+}
+
+type CloneApplicationResponseObject interface {
+	VisitCloneApplicationResponse(w http.ResponseWriter) error
+}
+
+type CloneApplication200JSONResponse ApplicationCloneDryRunResult
+
+func (response CloneApplication200JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication201JSONResponse ApplicationCreationByTemplateResult
+
+func (response CloneApplication201JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication202JSONResponse JobEnqueuedResult
+
+func (response CloneApplication202JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CloneApplication400JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CloneApplication401JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CloneApplication403JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response CloneApplication404JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication422JSONResponse ValidationErrors
+
+func (response CloneApplication422JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplication429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CloneApplication429JSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloneApplicationdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CloneApplicationdefaultJSONResponse) VisitCloneApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplicationRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        ExportApplicationParams
+	Body          *ExportApplicationJSONRequestBody
+}
+
+type ExportApplicationResponseObject interface {
+	VisitExportApplicationResponse(w http.ResponseWriter) error
+}
+
+type ExportApplication200JSONResponse ApplicationExportResult
+
+func (response ExportApplication200JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplication202JSONResponse JobEnqueuedResult
+
+func (response ExportApplication202JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplication400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ExportApplication400JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ExportApplication401JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplication403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ExportApplication403JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplication404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response ExportApplication404JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplication429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ExportApplication429JSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportApplicationdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ExportApplicationdefaultJSONResponse) VisitExportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchiveRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        FullDataTablesArchiveParams
+}
+
+type FullDataTablesArchiveResponseObject interface {
+	VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error
+}
+
+type FullDataTablesArchive202JSONResponse JobEnqueuedResult
+
+func (response FullDataTablesArchive202JSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchive400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response FullDataTablesArchive400JSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchive401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response FullDataTablesArchive401JSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchive403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response FullDataTablesArchive403JSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchive404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response FullDataTablesArchive404JSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchive429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response FullDataTablesArchive429JSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullDataTablesArchivedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response FullDataTablesArchivedefaultJSONResponse) VisitFullDataTablesArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchiveRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        FullEventsArchiveParams
+}
+
+type FullEventsArchiveResponseObject interface {
+	VisitFullEventsArchiveResponse(w http.ResponseWriter) error
+}
+
+type FullEventsArchive202JSONResponse JobEnqueuedResult
+
+func (response FullEventsArchive202JSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchive400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response FullEventsArchive400JSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchive401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response FullEventsArchive401JSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchive403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response FullEventsArchive403JSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchive404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response FullEventsArchive404JSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchive429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response FullEventsArchive429JSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FullEventsArchivedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response FullEventsArchivedefaultJSONResponse) VisitFullEventsArchiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplicationRequestObject struct {
+	ApplicationID ApplicationID `json:"applicationId"`
+	Params        ImportApplicationParams
+	Body          *multipart.Reader
+}
+
+type ImportApplicationResponseObject interface {
+	VisitImportApplicationResponse(w http.ResponseWriter) error
+}
+
+type ImportApplication200JSONResponse Application
+
+func (response ImportApplication200JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplication202JSONResponse JobEnqueuedResult
+
+func (response ImportApplication202JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplication400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ImportApplication400JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ImportApplication401JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplication403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ImportApplication403JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplication404JSONResponse struct {
+	ApplicationNotFoundJSONResponse
+}
+
+func (response ImportApplication404JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplication429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ImportApplication429JSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportApplicationdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ImportApplicationdefaultJSONResponse) VisitImportApplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type GetApplicationJobLogsRequestObject struct {
 	ApplicationID ApplicationID `json:"applicationId"`
@@ -1743,6 +3752,30 @@ func (response GetApplicationJobLogdefaultJSONResponse) VisitGetApplicationJobLo
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// GetApplication Get an application
+	// (GET /applications/{applicationId})
+	GetApplication(ctx context.Context, request GetApplicationRequestObject) (GetApplicationResponseObject, error)
+	// ArchiveData Archive a day of an application's device data
+	// (GET /applications/{applicationId}/archiveData)
+	ArchiveData(ctx context.Context, request ArchiveDataRequestObject) (ArchiveDataResponseObject, error)
+	// BackfillArchiveData Backfill an application's archive
+	// (GET /applications/{applicationId}/backfillArchiveData)
+	BackfillArchiveData(ctx context.Context, request BackfillArchiveDataRequestObject) (BackfillArchiveDataResponseObject, error)
+	// CloneApplication Clone an application
+	// (POST /applications/{applicationId}/clone)
+	CloneApplication(ctx context.Context, request CloneApplicationRequestObject) (CloneApplicationResponseObject, error)
+	// ExportApplication Export an application
+	// (POST /applications/{applicationId}/export)
+	ExportApplication(ctx context.Context, request ExportApplicationRequestObject) (ExportApplicationResponseObject, error)
+	// FullDataTablesArchive Archive an application's data tables
+	// (GET /applications/{applicationId}/fullDataTablesArchive)
+	FullDataTablesArchive(ctx context.Context, request FullDataTablesArchiveRequestObject) (FullDataTablesArchiveResponseObject, error)
+	// FullEventsArchive Archive an application's events
+	// (GET /applications/{applicationId}/fullEventsArchive)
+	FullEventsArchive(ctx context.Context, request FullEventsArchiveRequestObject) (FullEventsArchiveResponseObject, error)
+	// ImportApplication Import resources into an application
+	// (POST /applications/{applicationId}/import)
+	ImportApplication(ctx context.Context, request ImportApplicationRequestObject) (ImportApplicationResponseObject, error)
 	// GetApplicationJobLogs List an application's job logs
 	// (GET /applications/{applicationId}/jobLogs)
 	GetApplicationJobLogs(ctx context.Context, request GetApplicationJobLogsRequestObject) (GetApplicationJobLogsResponseObject, error)
@@ -1788,6 +3821,246 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// GetApplication operation middleware
+func (sh *strictHandler) GetApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params GetApplicationParams) {
+	var request GetApplicationRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetApplication(ctx, request.(GetApplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetApplication")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetApplicationResponseObject); ok {
+		if err := validResponse.VisitGetApplicationResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ArchiveData operation middleware
+func (sh *strictHandler) ArchiveData(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params ArchiveDataParams) {
+	var request ArchiveDataRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ArchiveData(ctx, request.(ArchiveDataRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ArchiveData")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ArchiveDataResponseObject); ok {
+		if err := validResponse.VisitArchiveDataResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// BackfillArchiveData operation middleware
+func (sh *strictHandler) BackfillArchiveData(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params BackfillArchiveDataParams) {
+	var request BackfillArchiveDataRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.BackfillArchiveData(ctx, request.(BackfillArchiveDataRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BackfillArchiveData")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(BackfillArchiveDataResponseObject); ok {
+		if err := validResponse.VisitBackfillArchiveDataResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CloneApplication operation middleware
+func (sh *strictHandler) CloneApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params CloneApplicationParams) {
+	var request CloneApplicationRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	var body CloneApplicationJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CloneApplication(ctx, request.(CloneApplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CloneApplication")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CloneApplicationResponseObject); ok {
+		if err := validResponse.VisitCloneApplicationResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ExportApplication operation middleware
+func (sh *strictHandler) ExportApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params ExportApplicationParams) {
+	var request ExportApplicationRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	var body ExportApplicationJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportApplication(ctx, request.(ExportApplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportApplication")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ExportApplicationResponseObject); ok {
+		if err := validResponse.VisitExportApplicationResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// FullDataTablesArchive operation middleware
+func (sh *strictHandler) FullDataTablesArchive(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params FullDataTablesArchiveParams) {
+	var request FullDataTablesArchiveRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.FullDataTablesArchive(ctx, request.(FullDataTablesArchiveRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FullDataTablesArchive")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(FullDataTablesArchiveResponseObject); ok {
+		if err := validResponse.VisitFullDataTablesArchiveResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// FullEventsArchive operation middleware
+func (sh *strictHandler) FullEventsArchive(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params FullEventsArchiveParams) {
+	var request FullEventsArchiveRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.FullEventsArchive(ctx, request.(FullEventsArchiveRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FullEventsArchive")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(FullEventsArchiveResponseObject); ok {
+		if err := validResponse.VisitFullEventsArchiveResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ImportApplication operation middleware
+func (sh *strictHandler) ImportApplication(w http.ResponseWriter, r *http.Request, applicationID ApplicationID, params ImportApplicationParams) {
+	var request ImportApplicationRequestObject
+
+	request.ApplicationID = applicationID
+	request.Params = params
+
+	if reader, err := r.MultipartReader(); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode multipart body: %w", err))
+		return
+	} else {
+		request.Body = reader
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ImportApplication(ctx, request.(ImportApplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ImportApplication")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ImportApplicationResponseObject); ok {
+		if err := validResponse.VisitImportApplicationResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // GetApplicationJobLogs operation middleware
@@ -1850,100 +4123,180 @@ func (sh *strictHandler) GetApplicationJobLog(w http.ResponseWriter, r *http.Req
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D1pc9s4sn8FxU2Vky1ako/JofnyPLEz663sJms7maoXZZ8hsiUiJgEGAG1rUvrvr9AASZCiLq81R97L",
-	"l9jE1ehu9A34WxCJLBccuFbB8FsA9zTLU8CfT/I8ZRHVTPC/i/FbMX0tTJuG2LSqIsuonAXD4IRMGGcq",
-	"gZjEVFNCZZSwWyB3TCeEaUVEofNCB2FwS9MCzGBaT30eB8Pghxc/QPTy+csXFA6Oj6L45VEcHdNXL4Iw",
-	"YFX7i+dRq/25aedmbgN6RlmqguGnQOTqv9xGepHIgs9hADwOhgcvjl89Pzg+emX+hYHSVGr79YfDlwP8",
-	"Nw+DL2J8dg9R0QRucfFXAfY9XwMfpxkYJFmknFJNgzBwGBl+C2Jxx1NB4w/Swp5onathvz9hKaiet4u+",
-	"Q2v/cHD4w/7g+f7BoBep2970V7O/O8m0Bh4MDw6Pjn94/uLlq3kYiDsOch1+sdPVLDdAemQJwiCXYipB",
-	"IS9ENekPBgPEnS5UMAxiwSEIAy00TbFtHgYSvhagNMQ/zVatbhDhdXUwFAokNihRyAjWgV/269yBLHjF",
-	"syc6GAY17q4Gx8PBi+HxYe/g8Oi/bd9/FVB0dxwMB4PeYDBwHS8N5yzteVD2rJBUY28+DxfP1Tl/76G6",
-	"PlhXCZBYREUGXGN3ktMp7Cni2GJHJ+qhTL2MXw4X2GM1yXZGBlbjeW4IkQCNQSK8F6Dl7GSiQeKhBBVJ",
-	"liNIw+Bv4o6kgk+JFuSOMk3GMBESiDRjGJ8OCTCdgCSU8CIbgyRiQhREgseKCEkoH/G/XV2934+pht7I",
-	"7LIk4DA4GhgIowQyalbWFidKS8anFsqcSpqBdoDSyEClFqG8AF1ITkrkEteRMPyWC64ApWUwDL4WIGc1",
-	"Ff+nnNMHJIYJLVIdDCc0VRCWgI2FSIHyYB4G9/tTsT9h94bGWhbgvpSs4each23WbAN+fkqoUiJiVENs",
-	"lYZOgDTZokbYKsY20+VUJ/XemmtbecNkDXK94ScSJsEw+Eu/Voh926r678ZfINLn9vhCNoY4hngpCcoO",
-	"FS02IkI1bScVLLTbEuGsnHNeneoNsf9FjAmUWnAR/8tU8QL+7aqPgveU8ZsN+N502wTfdrpHRPZbnNAA",
-	"KhTlOhYZNQu34T3F70RFIgcjKJwGJE8llZDOCAeIIX7WwLlvzLjtWNlV76ex6AqJ0oIZR1mQEMkl1toG",
-	"4D+FfiMKHlvZzjVw3dI6/S9KcM+END9moBSdojioO5I7qggXmkxwwgrR1RLzTdnjTEohrZBs4hgbCJv4",
-	"QqS17DwMfqLxhUX+Q3fVkC4kK5QmGdVRQnKqNUhORsG/P53sv6H7k9Eo/vzt8Hj+ZBTUW/5IUxZbEfeI",
-	"m85oOhEyQwFktzcPgzdCjlkcA38wBaMIlCJa3AAnsQCLzITeAqGc0CiC3EgQ5Ot6h/Wyj7hBI6AsHCmN",
-	"bhSBW5Azd6JMm8hBWppbsPBUPiYHG+mYiunvxcndy8/D4EqIf1A+c1ytHrrVKyFIRvms5B8VkjwFqoCo",
-	"VNwR47LUm72gGt6yjOmz+whF12NTOqJpCpIwRSTVRr5nTKOabJtv+5X91rWo6933LD1c+QOnhU6EZL/C",
-	"g3njnN+ak4zsVp6RGkONFXZyDJgiGVOK8WlYn/6QwH1udK6xQQt+ww3ZcMNwn0OkIbZLPHjPRsLRlCiQ",
-	"tyAJ4GTVpi/xq9vEf7znEz4jAm1scF3KKbsjFYtq9xJ7k4mxx4nBVArEP9J/F2NiBob+bv/fqdrOqUJw",
-	"c5CaWQNiwfKnafpuEgw/bWr2fW4zgnGJz0+N3dTyESqr1QjGMRh/zRzEngEKSj5ftegCD1W8yx4PdAfg",
-	"niLijpPz02EJ9nlc7YmrO5BEJ1QTZWmB32XBQ0J5TO5My89nV6TX6/W/IKiq/w3nmBNNb0Dhpqu42Fab",
-	"PsdRHVGwR6YdU7V7Ue78ixj3Gp7KI3OLQT6uLAveZhF79r51k2xPEdMeElVECaGKeEe0V4u82sSuw3tb",
-	"If+dHeZH7h4dCZWf9LQK/BFFZ8qy1Q3j8TPLe+KOqwZZvEBhG0+/lGOtQ+NWaM4QBsCLLBh+askmF+8T",
-	"cko5+9V+/dyBU18QboVVXzy1IpOPL5AiLSR52opqdiO46lQe714Lwg1wbdfrmKnGtsMvzdmVM0smqbgL",
-	"zD5uWWRMdTVTGrJOpPtR2B2yoq+8OpBlj+6dkDeKiBJNvrrbjB8XJ1rGkzFVyVhQGePPmmo6xmgr3Bor",
-	"yUMdFxrGQtxU3y4gYjl047IVjF4EGnhJwCqjgjLHGJWTIk1nxpLjQhvAjY1HjY6OqYZ9zTIIutesFf/K",
-	"BY0v8RW7bjW7Zy2snN5pss3nLu2LLQ/7pR1m7EPNdNp23Gorzy0okFkDFxVxH20spbdoVXrd9lmWC4nb",
-	"bkRgjMlGdRIMgynTSTHG1I1t2p+K+qfuTEBlkbdROaswCTyG2JrB1rSfUJZazDaNr8pU79JqOH5PEdep",
-	"U4st14nlaNOjY+j8Yeg9cx7EjnF8XhpGHTLDPw1U3RiJKkgsFpFrnNIxjW4+yHRxqg8Xb63Xaow17xAA",
-	"j1XjBBSSBWGQ0fu3wKdmQweDw+MOSpSpzfZCJ3FsNBsYMyZdshjTkOHQalWcbf26TaLVwLgPVEo6Q+B4",
-	"R1j5jFcGrTnhRFI+hZAwTjKWpqzMjijGnWCGXERJUzyIwkpdt6DNrZgVJyyFpYh3q5o+hniWhR6E9SnV",
-	"cEd3Yyi4uYnVGjXfoWrSiRTFNOnt1hI0hoGRH77l1WEVsijpsAj3FNFUTkH/56ahN9WC1bLeKqQSuN4J",
-	"fuzUTfOhplHBY5C4eZtY6JSTjrrYIzSOw98v3/2TaLjXvSU6T3ZIJtSxuztNGrI8pRpeC24g69iJ60Ai",
-	"2wODKJ6l+TjS34rlnUv/d3XlxXLxn0sRF1GXUv2tIxoGmkgCJueeUhKlgoNRvHDnd32GjBiJLGO6M+fj",
-	"pmiogeUcYUzeK2PyqlMmwbgYs85ZLXuv69QocOmQ2MoX2aqTBos6bFMZ3lBWzdzXaQnYxVv0DQHoTwWP",
-	"U/gIUjEb+VzUxMYDWLNja5BtiGsuXifmNCtvKi/lKCETtxtPJiEXTjF2uXJayI2nUjcszyE+pRrO+ZtC",
-	"FxK2H3klxLt02xWRqfxszeZjXRzeLL3dwH8KTMWdaC3ZuNCgNhx+WyXw0HjFYRWzbuW4fGzO1GVoVTVe",
-	"G4D2QCH8rqzU27EU9uudmgKhbCGRKLgGWUkHp2xaZrhfkdiSLBxLDyeor0ksOBAlyITKDdVi7YA2530j",
-	"AfZRDXrfSyCjQqLRoDTknSrexexXA8us7L9LRFrte1cUryixc5r/q7STaBwz85mm7z1iujqjJl5sfcKe",
-	"IjS+pTyC2NpSJKV8WtApoCniguqqR84wEXwDM4yNcWIxMeKYmU9EGg/J9RPK4+uQXD8R8hrj6ddPuPlR",
-	"0xsgRW58hoPBgKhivG/WYqDCEec2vEY1yYTS5OA5SeEWUkVigPxHQsmEQRrb6DuhZEwlECzNI0/ha0FT",
-	"pmfPRhxrwRxQBkKbpxZS9ci1ZTcHkR/dcpDpBEYcp0QVySQxprIiKVOaPOWCXD+J2DVROaQp41PHkNmz",
-	"H63VmEiAETfGo9I0y5WdNKYalK1Ia54rg6SHyzJL6Tnq53M7AxaNtgWaQfxvsMpvsYjNEa2aGmc6P30t",
-	"uOV+P8KydtxHQ/jG0GZkdtuF2+HTteMvvAHNmRaimmvnumLZwhx+lPJBEzQCkdvPsFm4EcfaEKM32o81",
-	"lmKqI+hI/uUq0DrFtIpv9o0x0qgscz2/KMF7F/TuHy6iZ1qdsM3o/X4MOVrAz7uk7qWQ+o0RTo0KtwbK",
-	"F5LtTpqVcpVElJOxUZ+YjBzPfEcdWbjCX4uzwtY6DTot8M7n1RGoZRqs3uHOVdjlEpvglwRkHSBgakiu",
-	"bSzdyfM6R35NjGrQknLFgOsfR/y6smGMVnJxXTfOehJuDMiMcZr2yOvUDFW23sxWOFWqgQuNKgFiYmBy",
-	"1caOVhYmrCD01H5tQ7lMOf7knJiH0qRkhx0TpG01L1DmHQfjSY5TyGyZFLlLWIrKGQfyaUm2PUUwZb5o",
-	"ZFrZvmDKefH1paHzJf7ot0eKmbS3v3N8qzWFNZFIU4hKi7hDCKoHF9igPxAMD6powKdHrc/pLL7ZuG6m",
-	"66bHZ4Npwx+DMMhBvsef0XgoI4ZG7wipbTTBYpOqKLBfndBuSVD0H147VPyu9TZ3iVBQ6widgAIjqFwo",
-	"quC6+yYFFhZWw4xkw1AXU3i5xXOaGNcwtb5YZbs9zIjrcqbz5tH1Fqto1dW4IthrPRNqI1gn789tiFhp",
-	"IWLC/IBv5xFvmZstvugMLpfNLlo9BcJUqaQZ7xHrPBGIElHG1WyhwJ4a8dJRCI1XbEgSUQUkozMSiQzI",
-	"mEY3TeVhOdOAEYTByeXrIAxOz/C/dUrisrGXeYO9vy1xkV9vykC23lpX+Gec0DTtYqPVKWH1wJzw4yu5",
-	"JZrMk7OopRWRePMBLbKS55rS9cHl9xsmkjFmfgdckzspDCtZJZCDVIYrBZFA4+4wSGeuyHB1mSrCPdYV",
-	"VyV0REhSa70l2QdH5bNmRWqTrMyVrwZDa/T8JGI8eJUsXEy2lgfKOfDnpyE5PCYJ3NMYIpbRlEQJlTTS",
-	"IDHzutGdJXdTIBgu3hQINrK9HMCnj86Hzm9cgQijGCThRZpiLoraI2i2br5hzYzzZh6wy6ZDVMNTO14d",
-	"gEVlo1EqlBsI0ZcZul+eOnifEaat/YzhmbC8plfHZuCeRjqdEcGhitNYgSg4bKBTS+zNwzUBr4ze+18P",
-	"wiBD89z/0grOwNcNfX4Mf0z1dr1hm+72hlOllreh8waRm3Qr0NPtQOfb9d7hThesf2OHrToE/GN57bd9",
-	"AOyKYXURVRKXTPJP6J4iTxg3jWZbvQZPtyHfJA2ymLhaDf/FyuK9Ey/lPssh3FTGbCBFvMCJNWs2NCD7",
-	"9QHsNwIcXTvaXEA1iiAN+EMUN12iqY4aj3gVNg6NqYNZg4RFCami3D1y/QS+YpCbA/7HeBXrZvx6xMuQ",
-	"MqkjyhhPxtiBsjFjLDJQOEwVY4tW8+tsxO0vW4vDiybq1gjGltCLWHeG9EkkuKbMXonOGK8Swh2n8Anw",
-	"WP3CTPMGfb9uHRndRt5eRjSlciuZ6w1pSaOtoCzFx+MJYA+wdPu9cHgYovlvhAQsy9mMbbaV5F0QrReI",
-	"qyT57ykFHU3XqqWwVErLRHstU1YL+d2op2VR3hP0Om2o54+glcpa5wbY22mfekPfueqpcPV9KJ2a9H9M",
-	"dWPh+5MqGg+5fOcb36FyacKyRpz9TjqlJcOumM2bUD5zJ7vztsg2WoHqrvslXXojo/csM7C/fH488P+h",
-	"S26b9hfbWupmIYROscwCIxAXb16To6OjV6TaTBXgWpZcCIkdT2iKJUwL3cnTjMWcTRNNPly9foZCe0lV",
-	"8AfO7m1p8OogSzM7vjbMQqqykmEJ7CPokasEauFfl8oQDUrbaphq2T2FNdUGL7bGMXQaJ2LXNmcBigie",
-	"zogWWBWztfpAvvxelIfbzMaqw+sP2w3YVnqagY+vNCpw0m3h59v23/GGd6gsfEjWC+A/gcANMclhNMWf",
-	"SfS2Cr3Wy94yvO3KDR/FgDdiM8NSRszLViti3tDKY8PQVDIluMLM4T7jCrhimt3C9sZ5aaJ9J8a5b2r/",
-	"AY3zP6tZ7o3Y4ZZ3I2MvF/P5ZSlenVhvREyE1HWKv9ediN+sOqu59uOmCedhoCAqJNMzTFDbozkGKkGe",
-	"FBaHS7KHJ+/PGw8mhUQBRyPu+sS9l4SOwpD8hNORUTEYHEXYF3+E696In9Eo8R78wiCC9zISPgqmjFh0",
-	"T4EZR4dpNeLXlcNi+1wTuNdGhAn+o7FpcTgHiBWhmqRAlbbJwIlnQiKTofhBEGu9l2idW/QwPhHlG0s0",
-	"WkT2/lSQjDKUWCBVEAaFTN0MatjvryNBV8VO7l0YdNi+OLu8QpTjVc56aZblKWTmxAwxXV9WxH0R4xFP",
-	"xdT2d5PcAOTKliBgpb0ssM6L2udR20+UPY2ppiPu3i02GsfrAPeG9WyMx7KhCrHqZMLSVD3rjfiIXxnt",
-	"Uz6AS5ilq3u7qbxIOiFaFjpBoKpdWe/hZ0EyEUOqwhHX9vcISydDnCgVEU0RJfYFqz1FpCg0ximZVtXD",
-	"jPUdHwPsCG9q2LfmogSiG1vDZJTpFLhhQ4jJRIrM6N5YslvgZDwjTOOOrg039G7tBbPrckvegXBNVvFW",
-	"W7cUHoOqij9HRt3GyNcOLZDdgrSRM3L9b3tW3GzutJT3Sq5P8CjsfyzBsE+jWY5OWQRcgcem/zi/WmBK",
-	"kQO3FOgJOe27Qapv+noVGG3ee9rxip16FoTBbXnlLjjoHQ16A7xUnAOnOQuGwVFv0DtyQgnlS9+bR/W/",
-	"Ncre5uWbSKbjFPSyF0MVnmYsm1qsbttTfmUb1e0yo3DEq2ponMdWTD81tgkZS5Qdhurxs7B+U7V+HBjn",
-	"FdyyJYJgjoHXx1vTFTS5Z4Nt0cqpiDri0x4bxaZDm2jmY8/pBCNOJCi9T3PmY/OLGBvg+n8xmLNEkHV9",
-	"5RR0ZwGU/0Txp4ULU/ZqjLAqzeU8i1QrV0ne9Tqr8mq6N3s6bkVZ+NwYlq1HWOvaua3h8lXpZrC1CuAW",
-	"wfkFbfCSF0swsIDKsGroLsM5wTJYBl1uLwd0vGjre1SDrtK4pYV2aGPVoJAcZFWo2QmDq57sBAMtrsrr",
-	"O2h6egfdcG3+NmFZwlv3OkMlEzSudxigPy0Wuvt18J/n8weznavg7HjCsLwaMmGpvdfYeLNOhaUkr94I",
-	"sJfYRrx7DefVWcHQRYny18ogddj9a7PUtHt/9YnuN14W3qA/rV7+Xj+1ezJ5bcfqcWxjYTfeKD4cDDZ4",
-	"wfKBxFSdhNxAaRjReWwh61qw2kHfe4MYhxysH9J+TvR4cLR+UOMd3uPB8foRXY8/m7GHr9aPbb9Dizh0",
-	"MmD99prPk/ouBmoX37n49NkwRP0XE94ypfE54m6qhIGmU/wzG50VwKX3loFOROymK09QTqeM48XyUs7a",
-	"gwUS3wIbBt3PRTV8DHTf0tSvIg7C9pfe2OAaRVK7xRjo7vM7/2WUxU+tSRpN3iwf3ONw7sfWKPxU9l44",
-	"G72/dn82lsPn+YJRsE5qNK4uzM0EG1l55cuXa609/33Q8gGTKZrn3jOce6pKiJXvDY54eRM9LIuS8Z4Q",
-	"mmz2ocff1jjbwjYLtqXC9yDr/T9h1HgfoGvdsnN/xR87mjcuzG090bn/V0cebFd0v4rc9Sz4d6B7/jwK",
-	"52do65uKDCuVzaKu+Rn0/3md0q1SHkejrBc89t3h+edNGAAjRl3ebvViRSLwFq69lNOU9TRnnqhHOedY",
-	"ZeGvs2gMyikXsJo2A3FiQoBGyeowXM+73NjBh4uu37kmE8ZjtdyOIuNZpSbN1DZ6wTIICXXhDO3KAjAD",
-	"ZRNNGDVdCYwyyP/fAAAA//8=",
+	"7L19c9s4kjj8VVC8VMXZomXZzqtSTz3nxMme52YnOceZrbpR9gyRLQkxBXAA0Iri8nf/FRoA3yVRGsuZ",
+	"zGb+mFgkADYaje5Go19ugkjMUsGBaxUMbgL4QmdpAvj3SZomLKKaCW5+qmw2o3IRDIITTmjxjog5h5iM",
+	"FoSSTIEMwuCaJhmYPqVmZ3EwCJ48ewLR86fPn1E4fHwcxc+P4+gxffEsCINRIkYfZXJx8XMweP70cb8f",
+	"BpEE7HpKNQSD4Kh/+HS//3T/8Pii/3jQ7w/6/V6/3//fIAxiUJFkqQU1eCsBvoIkGmYpSKozCYqIMdFT",
+	"IK9Fks1GmSJzKmEqMgVBGACPU8G4/pBkk2AQRK7N/tgOpIIwmCRiRBMVDH67CT4r/Mz+YT8IgyswKKEJ",
+	"SH0xlaCmIomD209hwNZMOKFKf0xjqiHGyR09wcn1G5PjdGamf1HMhvxDcKaFZHwShIHBv1yFXuobXSxS",
+	"M5JbpXxBb4KYqulrkXEdDI4MNq9ZBO734VEYjBMxdz8f397ehmXS+EmMfhaT18KQDU6lQilkzDhTU4hJ",
+	"TDUlVEZTdg1kzvSUMK2IyHSa6S1JpsDws6dR7f1T856bsQ1VzyjDtQtEqv7T0XgvErPgEy5+MDh89vjF",
+	"08PHxy/Mf2GgNJXaPn1y9LyP/92GwWcxevMFoqwKXPPjLwJse7YGPrewJxYpp1TjQlmMmEURc54IGn+U",
+	"Fvap1qkaHByMWQKqV5rFgUPrQUFEvUhd9yZfzfzmkmkN3Kzk8eMnT589f3HbgWae1WimtCxBGKRSTCQo",
+	"ZBNRsfSHZtcqTXWmgkEQC242lxaaJvjuNgwk/J6B0hC/Wqyj2FLTKt1KUCKTEawD37drnYHMeE6zJ7q5",
+	"AZ8NHh/1Do+O/9e2/Z8MsvaG5Z0qM/7BUM7Sloe+ZY6kAnut++qMvy+huthYF1MgsYiyGXBtuXBKJ/BQ",
+	"EUcWO9pR2xL1Mno5apDH6iXb2TKwAs/I4KZAY8P4BzfBOWi5OBlrkLgpK5Lmv8ScJIJPiBZkTpkmIxgL",
+	"CUSaPoxPBgSYnoIklPBsNgJpxJCCSPBYESEJ5UP+XxcX7/eNGOgNzSz9Ag6CYyNeVDSFGTVf1hYnSiPb",
+	"RyhTKukMtAOURgYq1YTyHHQmOfHIJa4hYfgsFRyFIDNNf89ALopV/D8/ZhmQGMY0S3QwGNNEQegBGwmR",
+	"AOXBbRh82Z+I/TH7YtZYywzcE08abszbsE6adcDPTglVSkTMCEkrNIwMr5JFgbBVhG2GS6meFnOrftvy",
+	"GyYLkIsJP5AwDgbBfxwUutKBfasO3o0+Q6TP7PaF2QjiGOKlS+Ab5GvRaRHyYVtXwUK76SK88WPe5ru6",
+	"I/Y/ixEBLwWb+F8mihv4t1+9E7wnjF91oHvTrAu+7XB3iOyfcUADqFCU61jMKONNeE/xOVGRSMEwCicB",
+	"yZ6kEpIF4QAxxI8qOC8rM246lncV86l8dAVHqcGMvSxIiGSPtfrZ4Beh34qMx5a3cw1c16TOgVWYbwqw",
+	"b4IZKEUnyA5KR4k5VYQLTcY4YI7o/BO3XcnjjZRCWiZZxTG+IGxcOcFUP3sbBq9ofG6Rv+2sKtyFzDKl",
+	"yYzqaEpSqjVITobBv3472X9L98fDYfzp5ujx7YNhUEz5V5qw2LK4O5z0jCZjIWfIgOz0bsPgrZAjFsfA",
+	"t17BKAKliBZXwEkswCJzSq+BUE5oFEFqOAjSdTHD4rN3OEHDoCwcCY2uFIFrkAu3o8w7gUcos+YWLNyV",
+	"d0nBhjsmYvKtKLn987dhcCHEPyhfOKpW2071Qggyo3zh6UeFJE2AKiAqEXNijizFZM+php/ZjOk3XyJk",
+	"XXe90hFNEpCEKSKpNvx9xjSKybr6tp/rb20fda0PSpoefvkjp5meCsm+wta0ccavzU5GcvN7pMBQ5Qs7",
+	"2QZMkRlTivFJWOz+kMCX1Mhco4Nm/IqbZcMJw5cUIg2x/cTWczYcjiZEgbwGSQAHyyf9AZ+6SfzhOZ/w",
+	"BRGoY4Nr4odsM2JV+37AdmRsNHFicJQAOWlXLjc6Rt2b4epPbmO6xZNfClIzqzY09P1uKp47KEBs4Euo",
+	"hrO4Rd27qB4NEIumsSKutzmlMd0zeNMwU5t8f0a/nNk+h/1+PydlKiVdIHz2uPta8DGb4EzjmBkoaPK+",
+	"hAGrGlbB/ucUpBGUMZlPqca1rtjKPouR8j965L8h1UaKcWK6DYbcanf7E0FSqpQ5UJgxpMgmU9TZRaaJ",
+	"BBozPjGTH5a4j8AJGvDLxtdlZ9zQqM7u7BrWz2EPFVFswiEmY5YA+Xj+syJK0wVB7mdQbjgP1WgWykZo",
+	"oJjRL2yWzYLB0/7j5wapM8btg+OnJRzbg7OBsrqtbpp45HWwUA5iN6gBQTXsazYr6SOFGlwZ98bA+TPw",
+	"iZ6axT963NLB249P7THhtbCip3lMqBqa1xAwWnNSkAx4BMR3JSrJJj2LPg/W02NEnv95HAZOywwGwb9+",
+	"6++/oPtf9z/97UHbZOFL+lGBvDDS4nWmxXjcBOxNAYbZ11a0KMKUyiD2Ng89ZYZOgUgYZ2oTfI91BheS",
+	"Rlfmd8u6smhKxkwqvZ8pIDozXIkmiszNxsnNSUaWqSuWpvbTnbZ4idm/LQNR3/HNDZ/fB6xfRNuUXFPJ",
+	"6CgBtQ10f8cxOsDFNmKrFfnQeUOZXiSaUj7ZZJWtiKlsp6MnTyqEe9jSTcgJ5eyrlRmR4K9FYjWTMv0/",
+	"XtPxF/ft5lKJOTecsdz4oSIG1pDMDQIor7w0HZSTIpvOxMvQ7utTkqidSeVd3ue2csfTsfsH18PoUZrp",
+	"pHbAaUgPZzVwD6006lU75A322SwVEpXJim0iCK1taBBMmJ5mI7zUyAVb8VfdRv46ERxO5eI84+eg0EDT",
+	"uh25mlvTKyWR6UJiuSAyqyl4zhClfhKj3LapMtTbreRuqDOVHi3bB9VSPKiIdEHmIksMtyQzGoO9LzXH",
+	"tb2j/tEjc4Cxjc2JWRNheO3eUf/wUS9oszflcN0EwI3I/M0A+KnZtH0VCWKOnMoFOc84ccjbdGmb6N/1",
+	"Wr8X1iLTrl25NVuq45uVGIl4gZRQvcO2ZOGNIvV1NufMEY2uPsrE/Mz5XSZZlQ0s0Q9ixFGb7bwK6zue",
+	"LEg0hejK8J4q9USUe9oJnbZoWzCNhkFlyamdXPACtAK6fbIW+CoJlES2kBHkZL/uPoDxKMlivAy6MCLw",
+	"XMzVZj3xRnqzPm9ZsmGP95JdU71JxxJLr29+YSVFvn57brSwZLl49JLwLEly4rRPzRKaxwZT/shQ1udq",
+	"VsNgmajZXm6sZBq4B7diFa7n7liEOx+8WvhzYiEVNuAYJ4TDvMwd7H4zC1Rc22hzVouQo3Ohzc6MRGrO",
+	"mIzjKXOp7WCZKSF+1q9dnNAXbaYEd4Q/vOi/GByXj/BszUhLbAHNgXZmC7jObdpozVHB4LdPq0wEGxBv",
+	"+/A3G+vZ526Bf62OZYavatrLtohbLvJqQTwRbi1el5HzDrfQmy9muJ2JWcDhu8rZ6hc+nv9sGWRsFXPz",
+	"GTceUyQWHCpnka6yOZIQA9eMJssPCUUbu+8l0GgKyrGEVCizORahNSTmsxRjYr6GLdqOC82juJfSNX4U",
+	"x9LajpNuU/+Dst2O7KVHLgSDryxFXzlUN90vM7fgU9uZfoWCUJteMqcLtBZJXVaJQwLXwM2Epb27+cpS",
+	"x3G9Du0U5Xad5y+rdCDOu7M0u6XPTadlXMs22U6ylzjGzvnSuZt5c4dOmC7txCWbkMwl02bb4nassp6R",
+	"pDyattknmhxDzGZM/8Nfd3QxEMZMQmQg69L8drslQOTcwxJsoVHhIdxxMSsU7Oo8VGZTh2ifXhAu5lWt",
+	"KTNiYIXbox1EHSy7AOl9Zen/r9iEoxLz/9FR1LyRyNpEzQlJJew7g3YJcMeFXhZnLi6sMbQXtC7j8r22",
+	"pU5QWYQdLvbbmkl2w8VW2ug9YkzMgaFpum1uP28cbNqtT/b/9//2P90chkdPnrQfdrwTX24KCZwZOAhL",
+	"zoZtQuoapHJ6ZvN6onb9cFv2VPrNAlyMkEPxadMVrWB6hyvqLMibreU7DnXzdVOra65mlIgsfseTRTeB",
+	"tvF9i799bhIeOr2GhCry04d3vxANX+qW2uOjZ0+frbXVolf/NuRYIxMzjoN3Y8pwK7ZDmjjD4V4LPk5Y",
+	"pF/BlF4zIatan709C5q3llQbOrAQWa8fdBGkhb9d/e6AJpbRT6kaDLkdmFCOt/ehUe24NpyVKpQQ5twV",
+	"kiuA1Om7TGk01XMIiZBDLiFNaAT5rabf/TnE3u9Agraub65HkxesW4oliNr50rwVctZO6LMs0SylUh8Y",
+	"zrWPN8alQ5eFpkfeoP+TaWdOCiK1+37I/Tnt5P1ZSEaZRkYtxuTSdnyV8TiBS7R7XNpeqmdffZTJ5ZCb",
+	"OSp3YS3814a8wQk2OtI4WkIHUx6rl2S0II4QzXuz4nhuNFSQKZAPlf3keoZRnlU7Ps3hAl0ucwOPn1ZI",
+	"VBZNPVV6vWWEY1WOXSPGKfqRNs1xae6ZvUppt2t+xrUom+Vc36Za2EYw5xUH+qZec8V4XJ5naQs7A7Nz",
+	"onJKst9TZbOEWd2x+QEn1nlJm0mfUjUdCSpj/Ls4c5V/mr/xUHUOEUuLn0FYumI+hWtIROpcKcpv3rgr",
+	"8MrDt4mY/5pL4eL536XI0sqTjzZ8pHjQ1u1XBgZkcxwz/1QGN7+CMMj58hnXMJH+lusXoWEkxFUQBqUz",
+	"XRAG/4TR1D73q2POxVvyoMoC75D/2PCTjV2myE9iREzHbV2nfkSgqA5uUzRJ3o0xFrHbTfKnNiX97NSf",
+	"aSpeU87FPxETMoJE8Ik9MN96edrd8mBpKDegsrsD3QH4UBEx5+TsdODBPovzOdlLX7TXKbsW1l6X8bDw",
+	"tvr7mwvS6/UOPiOo6uAGx7glml6B6lkzjQvH22jSZ9irJWTwjteOqSIWw88cbwHLYR13TC0G+fhlmfE6",
+	"ifClNtTPYpQ7VniBWtqiA8dSzOCUl/y0xXjI8Ws+3M2uJrqgUV00fKjIl33Hzj6LEYYxVLzdSuI4D7Hc",
+	"aE3f2W7Va787xm0ul/fyCxSi6MKpWkZ6P3Lz9peLfrUrV34tunpD8ldHKER9leW5mMuyC0zrUbrMXzfC",
+	"apnr1aJD757PRVpIsleLLG1HcN7Ic41eDcIOuLbfaxmpwLbDL03ZhXMNH1stI/aakVooDbNWpJcjYXdI",
+	"imWZ2IIsyxHmQl4pIjyaVqmh7fTYHGgZTcYlVdMcfLTTLeEaUOHJUccLlSwu652tuKwFBC/1hjNcz0e1",
+	"IyuLQKlxliQLIiThQnd3iavoEys/OKeK/I5NNxq9pISsHN4JyO5jFza3jTb7B9ttmW20UB43s5Q4ZXXn",
+	"6nAeFVFH5SLHJPAYYmu8sC6pY8oSi9mqTjcr7g+auxD7P1TENeqt8qdc3htFYPDH7xfKk985js+8vtXC",
+	"M8q7gaor69Eft9zmbHyR7JZObXWF7NNLLLFyQN3OUf5Y7qBwV7e3dYdg4C3uSW94riebHU4k5RNAB/8Z",
+	"SxLmI9QV444xQyqiabsbf8NNf8wSWIp491WMEigsR9tgfUI1zOluFAU3NrFSo6A7FE0uuqK3W00QHe2F",
+	"rDofN7VCFk1bNMKHimgqJ6D/uGpYGqqhtazXCqkErneCHzt0VX0o1ijjMUicvA3ubuWTbnWxRfPOoE3m",
+	"yRbOhDJ2d7vJRzG9FtxA1jIT72YU2Ra5D47TNO+G+1u2vHPu/67IfrOc/adSxFnUJlTv21BioHHhRWTP",
+	"OZcbwVv1H3zUK9wGWuPu3RCd7iGtyovmVHVaditoCWNC/5U1jSpJhlo4tiqzbNW6Bk0Z1pWHV4RVNf/A",
+	"qQfs/Gc8GwJQa7//tbi0bUpicwJYM2OrkHXENRevMc5lSTyXhJm47jyYhFQ4wdh2lNNCdh7K3XCfUg1n",
+	"/G2mMwmb97wQ4l2y6ReRqMoR8937ulhoH77XveMvAv0xT7SWbJRpUB2734VHqOVLa/1BS3m2ujkTbMOE",
+	"3/lsaTvmwuWcU1WG4N/Y21qQOXdwwqamhpezwtU4C8f0b2OU1+jCSJQgYyo7isXiANoMod5HMVh67oGM",
+	"MimtBRHSVhHvrgJWA8ss759PRZLPe1crnq/Eztf8f7yetIF7iM0R81ARGl9THkFsdSmSUD7J6ARQFXG2",
+	"euUvo6/AX1JbTAw5ZkeZiiQekMsHlMeXIbl8IKS7fn7AzZ+aXgHJUnNmOOz3icpG++ZbDFQ45Nya16gm",
+	"M6E0OXxKEriGRJEYIH1JKBkzSGJr1CeUjKh0niJkD37PaML04tGQW+ddCxT6LqFpWUjVI5eW3BxEZeuW",
+	"gwyvp3FIFJFMEqMqK5IwpckeF+TyQcQuiUohSdCJAQly9uil1RqnEmDIjfKoNJ2lyg4aUw2q7VbdIGl7",
+	"XmZXen0oqUH8PXzlPj6yPioWRzo7fS24pf6yhWVtv1/Nwle6Vi2zm364bj5d2798K1wdqWHVXDvWBZs1",
+	"xihbKbcaoGKI3HyEbuZG7GtNjKXeZVujZ1MtRkfyPy4LWCubVvHVvlFGKtm9XMvPSvDeOZ17j2Dz1jHb",
+	"Gf2yH0OKGvDTNq77QUj91jCnqtNVGeXN8CTLzTxf9Y4bSuAd52hRPqg7N0WHvxplhbXvVNapQTsbOyzU",
+	"Z7hzEfZhiU7wzzyEwJxcmBqQS2tLd/y8uHq/xAQGWlKuGHD9csgvcx3GSCVn13X97EnC9QE5Y5wmPfI6",
+	"MV2Vzflls0zlooELjSIBYkzfUfVbszBhFreS2C90KHcBj3+5Q8y2a+LJYccLUteaGyvzjoM5SY4SmNlU",
+	"VWQ+ZQkQr7jziV+2h4rgTXxTybS8vaHKlezrS03nS86jN3dkM6lPf+f4Vmv8dSKRJBB5jbiFCartUx65",
+	"bNG5NeC3O3X7afXp6eyO05Zt95PBtKGPfhikIN/j36g8eIuhkTtCamtNsNikKgrsU8e0axwUzw8+cfY3",
+	"deOZT4WCQkboKSgwjMqZojKu2zP9YHK3vJvhbGjqYgoTDJcOTYxrmNizWK67bafEtR2m0+rWLX0sX6u2",
+	"lyuMvfZkQpV3e7UmYqWFiF06j1VbvKZu1uii1bjsXztr9QQIU15IM94j9vBEIJqKPJQQHQUeqiH3B4XQ",
+	"nIrNkkRUAZnRBYnEDMiIRldV4WEp04ARhMHJh9dBGJy+wX/WCYkPlbncVsj7ZskR+XVXArI5L3WOf8YJ",
+	"TZI2Mlp9Jay2vBPeqZB71/FehUbWtx2vVZqxExtdqqybdgHTDie+LEq6Vb6XbmgaIfPW7u398Rb3I9yb",
+	"e9WD+FDhmhUOam8TMb+LO5RlCNvhGn0oVXdo36SFr7sYE6DR1BJsXZJMRRIru0RMqyHP0COBXLrUQmc2",
+	"jNWpxO7hmy/uYTQVRg7Z+wNI4lZzhnd+yrlKk7FHLU7n3ZqvapWHda9oVCqN0f7aXcasalOup7G8gXVO",
+	"WtEMbzdWvS986DFtc6em3qm+U2N0qu/U8kOSTTo1/KhAdmro7n26tWUwX9FwzFauV6ncSdtrVrj9r2h1",
+	"BasI1HumdWhiDmtq8wRev1S6o0q1SASN8y92z1D53va0Nn9FRgvLKPZomr5lCYQk3wShu1M3H4WQzH7X",
+	"+oyHQz63IRAh6fV6j0LLbCiZUYy58eJB2A/Uc1wuSVmZFjEWK5Aoi4iLFa2UFpJOYEtMfyj3vg0DN9ml",
+	"39tYenhWvntp8Uud5mqMek6ZOZQ7s1D1FraEzxnjmQZ1MWXqPUgm4iWLk/E1bbZFVXUeu8fbhxoB1a/B",
+	"llMe+wp3OfEKIHc97yVKXsnEgAYqRSQWXrBFwdxxq2pY2Dr7f0cfSlS/58A1mUtMXWvtHylIZQ5kAjMO",
+	"tN8ALlUSvTbvAlO9iuihI0KSQr1bnQ/gTTUhdnWJmcueHQysve+ViPHMuTI68A8l63HhiS35ehzV3HU+",
+	"vKgl4rgjz10SiduayGdtJo/lefmarh6bZbwbSzE72TbZdR5o21KTxcZq+nQ46BTFVJ6jgnGlgcZuJbPU",
+	"iG2Iyba5kVyKmqVgCJ4snGnJ7A5ViaDdJs1tS4xj00so4+z3DNx1n8vL2SUnzqoN1EiP42ZoWlcMpX7D",
+	"deLPK7fsXXPntdNryKUNct7sIIHNWnjvGkE/idEbbi9ZOmaL5a5UVjWKEIPUbMQh827UQ95WhcMFEkVC",
+	"xrnnXK3K102XiNbPYmSNzHmNpJVpafPAv64MpzT+unyy26We/UmMiMc9Gl83SX/TXLe7powcFy0R885M",
+	"69xCzk5DcvSYTOELjSFiM5qQaEoljTRI5HidqpFtks2zFSUO4NM7x4TzRliBiLNTDHPKkgQ9nKk17P7R",
+	"nKWt1+wFPMV1fgtgkX9JBKbrPju1tqaB+7Hn4H1EmLa3suj0E/oCfIXHD3yhkU4WNhmG8/6x+1Vw6HBT",
+	"47F3G65Rx2b0S/npIR6Zak9qLj/we0dPEnSqmejNWsMmzW3tsly2b5ibdp0/ULIR6MlmoPPNWu9wps10",
+	"Hp9WbwL+qy/oWd8A9othXmJSEseDyzv0oSIPGDcvzbR6FZquQ97FubbpDr0a/nWZSYprgkWKCX468ZgO",
+	"XKTkjmPlVcdryYNiAx7Imka6wulqHYOqhNYa8AfIbtpYU+GLOOS5M2JIaJKgLyrWxch9J3vk8gH8jq6T",
+	"HPAfxnMPSsYvh9w7KpLCTxG9FNEjRVlPRAxdUdhNZSOLVvNzMeT2x8bssKbMr2GMNaYXsXa/+weR4Joy",
+	"e/Bdk8rrAfBY/ZPpaae2v2/sb7cJv/0Q0YTKjXhuqUuNG20EpWcfd8eAS4Alm8+Fw3aI5veEBJtkohPZ",
+	"bMrJ2yBazxBXcfJvyQXdmq4VS6EXSstYe8FTVjP53YinZb6DJ3iYsw5Efwap5CPoK2BvJn2KCf3FRU+O",
+	"q7+G0CmW/s8pbix836mgKSGX73ziOxQuVVjWsLNvJFNqPOyCWXM95Qu3s1tzkGwiFWz+zy5yIy9C+Pzp",
+	"4375v1I5wv3mu5q4aThmUgzeQQvE+dvX5Pj4+AXJJ5PfHS1zWQ2J7U8oVlxpNid7MxZzNplq8vHi9SNk",
+	"2ktizT9y9sUGnK82slRjLtaaWUgerDTwwN6BHMHc0Z75FwFYRINyKUDzzz5UGKlv8GIjZ0MncSJ26Qp+",
+	"KndBITDWamPxgXT5VxEebjKdRUepPWzWYVPuaTrevdDIwUk2hZ9v2n7HE96hsChDsp4BfwcMN0T/ASMp",
+	"vifWWwsfXM97vXnbBbHeiQJv2OYMA2TxRjn/InqjW35sCJpKpgRX6I++z7gCrphm17C5cu5VtL+Icl5W",
+	"tf+Eyvn3qpaXeuxwyrvhsR+aUSI+wLMI16hYTDCVvu/Raw/v6BYSUP32XV8T/tqSWGOdU9iq+L6yJ3rV",
+	"BWmZ39iFENaLvcjx4T5UyKECyqC1+NxNqWbe4fNxrWbe06AUZxBwEQM5JkyRGVPKFlNHLjlmkyzPAe7D",
+	"1BJA7xgyZZNpuZp/ARvmEr/9tMqlrWt04rerfFe0JW9quF91od+gnrslz9swUBBlkukFUqFzdgEqQZ5k",
+	"dosvudw+eX+GIbtYmuAKeEgUcDxjXLqwAxuXMyCvcDgyzPr94wjb4p9w2RvyNzSaljIYo43L5nkw7YiK",
+	"RGrr9NvoYGXO4RhacZmfp22bSwJftJGwgr80Ry7s7oq9apIAVXnhhuKEg2uL0hFBLJZkqnVq0cP4WFjH",
+	"VK5p1ET2/sRsLoYCFXB9qqWY1i1BW5hiWsqS5rB9/ubDBaIc/WSKTzOz3WeGUAfoqGl2G+UVF5vQeuP4",
+	"fZgIPiGfxUiRPVcUKnS+iyq0WbmU9VIfcmpDSK2hcUSjqzFLEvXInh7918pJ0BE4B/EVQGo4mRxywGQm",
+	"MsNQWqsmYiblIR/yi0q+amYX3yXL9yn2xkTLTE+RQ+ZTtyfgvwsyEzEkKhxybX9HGFRua8cmIqIJ4k2B",
+	"vAb5UBEpMo22doMMF0ZY5oyUx0PMYYN0ZUsM2+hOoxBOgBtahZiMpZgZ/TGW7Bo4GS1scZUhvzQk03PV",
+	"ji79lEq7xr0i1VTdlgxGoPKw+KFRGWNX5gXRArNrkNb6Sy7/ZTeUG81tKZ9x5/IE98v+rx6MKdAYJAL4",
+	"xm8URTLlwusHQ75PmntqL9+ajwartmW+5YacuF1X3WzlwX3K8drwriJkwQwKTzJXsNkMvmd9zvCY4avo",
+	"NLyeHtnVv7RfaYb8moFWOp4RJEu3dGgZsfVzzE9bz4VKMKO4TFY9ctmoPObM+qU4bJv+wGcCCi0JITcj",
+	"JM1GCeZJJk6Gq5eeZqbO17toglDpKUjsundZrx58GVbgse6D5uErt4nLQIVmjMu3WZLkxUeUe2+6mBdv",
+	"MFecf/gII231FBYeC/mmNLNCmsLtoIr9F5KMa5b4KcUCs/UgVUzE/t8uB2Qq5sTvYKNAuJ1m1CGDcVtX",
+	"eJGaNWB8ol4SLgiMx5gVifj7mjnzQTAJi4ArKPHrf5xdNLizSIFbLtMTcnLgOqkD07YkvOtMeK9ES8pX",
+	"PGZF/qZHpXJng+Cwd9zv9W1xG+A0ZcEgOO71e8dOUKPMPSgPeXBTiX+/NQ0m0OKEeY7RA6pO3wNEvi0g",
+	"UOoQEkxvaiS11u7KKB5ySlwoYj2dOe5wjGn0npjW3f5URC1qbInDxaZBHdfmYc+pNUYcSlB6n6asPPOD",
+	"/zDTtJiSRTaECeiTip6bUklnoMHpplVAXovZjO4rMI0Mp8bEUih57CxtdCXRwqgF10BEplt4xEPlO1R9",
+	"FSuxYUY/CAYulj7XaauRnV7PoK3ZMroCnzOi5izSTHu23wH+UoRlWETvrZyIi1tdN5E27blYKKf0xBhu",
+	"GXRob/2JVZemCeNXnRrCbARx7HJaSFCpMNvdzOeo3/dqHrigvxJZ+ip6njd3rL7tm1fLb9+W8di5aPdt",
+	"q6pIq3W9H9tZtA2az/bgFY3PXVVp7HK4vstHTp1OD7HtdLy+01shRyyOwUH2eH2P0oTLkUyPj16s73sh",
+	"xD8oX7iZKatZOxvC+unBlxQiDbE7yJXORchgyiei3z4Z4lE+Zjz4O+jmQVzTiaoVAwu88WMGeipi2zO3",
+	"doLEQgyVKK9yeiyrcqF9I0l61Ua1J72RQRzmPqq/iRLW8tSo8u7xu3JGheaj2tCVV8XYlcelwV1VMf9n",
+	"bTB8VAyCP33nErB/q/02AuPTbUMkrGMulYAjNC6slMAHtJROZ5k0/lDSVa1emZ+gmszZZdTGaoQuumzI",
+	"Y7pAgWsOVpcx1XDpruRqnd24qF8hFu5NPrsvYxXFpqCm1UJiq6Q0Jn6heOXoemFe8VVpwMkeJS6UwBva",
+	"H/XImTPpj4CIJLZ1rDg5PjSjW+WMw9w/RiyX04aYlTBLcHHxcy3cJDh8cvj8yZOnz14cPj96sURCutuc",
+	"oo6pCzrJ+XutLOqnm8PwcEk11O9egh51kKDdJF8zjqVF/lkHjTlVRdGynJaQaGK6qG60HyLy24hId3LE",
+	"+8JF03BdW6SO0rOa4KybFPWmh5buf1jObiY6V8jCFcKuzF/vQeiNmuaCDYRfJFIGyt+jNoWYTzFdloRa",
+	"4NH128k3P+X91YKuDTObLscPdr6enXs8W/KxyP7Bxb8NF/fGwyb39gvTkXO/at08G3PwZcN8F5y8jYHc",
+	"A0fHCx6rl/6R74RBKlSLEHhtWX49LxrjRjOr13rpkRMSu4uhvaN+/xEauIbclWsCPQWbdCMS6YLMbTY8",
+	"8FHlPfLONJgzlV+ueIEz5GpmpE6loL4mwhwm9o76h6G9OEBjfq38jPWpR1E25FaW2XwoCZUTkL6iPhYo",
+	"g2uQ5NInu8CbHgXafOHIJavHOwtbfPfSVlLtVTB56S4TWiC5P4lnSaIh4fDxSqvr9yfekGNikpjOpr5S",
+	"Zf5ApOo/3WODz6Cc6cSe+1wWEFv5pXDMco/fsgSKRAQb2wDxaue92Xct0tNWfRK4V3ySSFFUJzOPfbnR",
+	"TY2e2wF6igljlot7PP+73Y95EiC2IvfIyuk7B0oC/vtq4auArYaN1rItIXNxAP4ZNCNkivrfxwR8dzhv",
+	"+NS0oBzfEDYmeqnzFBERnmBiIri9jS0uzv78yhzu0S3t1th3qzN3jUd8P+qaFZKfbtcqWNanZncalvUt",
+	"aKpYLuds6e6WmsP4V5bm6bO5kEYtwiDB0lkd9ZVqEvSSvlIuendpL4OtEfUrSx8qkkrYV2zCjVbmEmuh",
+	"msWs20KeRP4lel7ThU+7NeQud9BRv19oY/kQYwu6tSMwhc5GC8LFvEc+gB7yktZlNMtkblTGCejcseie",
+	"dCe32g3lyT7/oT1tpz15N5RzMW/oULlqta0WZTfQOjXKLmCuSM3wGgaSxFYmZkiUscsVVzX+35OOZaex",
+	"RoWpbydnhrOTg7hgFmGxw/48Go4F899Jx/kzKwyW4LbUGGznP6gylAb5LnQGJxw6KA3jNue7ba6Zraet",
+	"taSbsVZcHVf88YmCBCJ9j35eZspoW99HQNV+ybhblaXtyPlhbN/13amnIfWD437jW9PGZWlpbToy4LdL",
+	"NtHG/Hj5QN8FT25nJvdgeB/X3ai3Ye9rr1JtUe975uL2o6sZeHXqP5j3bpm3XZEffPtPxrfdsmzAsuvb",
+	"Zit23Rzku2HVVdDvgU0XIZW7Md+dxD7KqBLHi6fzPcrdmfehIqOMxwk8anH/7A35hctpzwwHkEBnEPsY",
+	"sUs7g1fY/TIPJaRDPssSzczvg7GQM9S9yUjEi5fk0lU1yIPVfvrw7hebMgZ9tYZ8VQJylz4hNzO2BGjh",
+	"Pai1MFrrojUu+io5cyxBQVVR5MzWbHVxhjNxbZ4JOeQVa2GWxhgiUa3laM0ztnaaxYW/+70/seioqCEJ",
+	"7fN/E7NgC73ZROiRiBmfYOB1iVZLvS9cEHUJpV9ZatGZ1/BY3hYl7u1t2M0IWYUheP/fw6zf7z/B/z/F",
+	"//fv5/9BfXq1uh+BBAxCbBhOtwoosTv6rZCzZdZDtL8Lt4fCihXU2kUxYs83cIVBv4ktdNkMWhjEn8e6",
+	"yYryJNVrwx8a271rbK6CSSnuER2WtjJ1ns3uwNRZGuS70NWcwOtg6vxcVN9eGdEquKsE3HreLRVrprpe",
+	"OTcc8rzAP46DoZJkTzNQZCQxgn20ICx+VHYEcwnhx3ZcwW0+AQTBBfj6NqVvuhq996RYfBYjA1ynINmi",
+	"pu/KKBwsXmzYkSoxoyzB0oW9ZVGhedHjLeSOS2uZD9ESAntalIPeGK5yHp9usNVqOjfB+ScmAPO06MHA",
+	"wmiGVEOrxfqMEP1l0GGZ7jJQOWsrp3Prt1V7XlqWFhPXFKCQFGRee7wVBlcQvBUMTPeUp5w7rKaZO2yH",
+	"q/st8IrrHJXnk8ZUXb/ZWm7Ic+w5AGvm+2r0n7ZSdypFyVskdHxNeWTWkCVmp5TzP5stF/rjVeNk1P4N",
+	"fyZCxtC2Ev5nng3LYfdv1erp/xZB1VsupmpXtdYLjR9a1rfRsn5mSjeNYvmqtOpXRVH7hqJlhvM7KKUT",
+	"xqku8dnl2pelnruPrb6bKOrNwqWb8dFub9Q1NP/4nqKlnZZ3cIP11brlL/EJeXypzQnmVTo7Hfi3D1We",
+	"jTuVYiJBqSG3wleq0BcbZTzNNKpszoPtXpWzDXSzv9wtyKYJNAqZvkH6DIu713lXTNH23pHD5gOdFX3/",
+	"gF7RKomq5WEddf8FZM/3nJkjX4aVwmbzTB3/DjKlXaTcjURZz3hsoc7bT10IAFP9tZ12feo1MhVK2/Ka",
+	"DV5PU1Zi9cjnHKk0Kvtq9JpULtPgpJr5UIxt7X6X9pDaxIs1WuyVEqG20GHz6HemyRjLBy/Vo8hokYvJ",
+	"InEam0FIqDNnaFeTANNf5y4Fs9XAqHZoLAZqu6wIonO48Skn0XQyF/LKHLCYHgy5d7T1ZubIxSXEhReS",
+	"d3+wkrwJoaGK/xcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

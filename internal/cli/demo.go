@@ -84,6 +84,7 @@ func (a *app) demo(ctx context.Context, duration time.Duration, outcome losant.A
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
+	defer func() { _ = h.Close() }() // after the server's shutdown, deferred below
 	srv, err := startServer(ctx, "127.0.0.1:0", h, a.stderr)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)

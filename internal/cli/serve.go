@@ -24,13 +24,23 @@ func (a *app) serveCmd() *cobra.Command {
 		tokens       []string
 		simulate     time.Duration
 		outcome      = outcomeFlag(losant.ApplicationJobLogStatusCompleted)
+		jobDuration  time.Duration
+		jobOutcome   = outcomeFlag(losant.ApplicationJobLogStatusCompleted)
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--data FILE] [--token TOKEN[=SCOPE,SCOPE...]]...",
 		Short: "Run a local Losant-compatible API for tests and demos",
-		Long: `Runs a local, in-memory API that answers "Get application job log" the way
-api.losant.com does, from openapi.yaml, with job logs from --data (a JSON array
-of job logs) or from the spec's examples.
+		Long: `Runs a local, in-memory API that answers the operations of openapi.yaml (job
+logs, applications and the application jobs: export, import, clone, archives)
+the way api.losant.com does, with the applications and job logs of --data or
+the spec's examples. --data holds a JSON array of job logs, or an object
+{"applications": [...], "jobLogs": [...]}; an application with job logs exists
+whether or not it is listed.
+
+A job started through the API (an export, say) runs from queued through
+inProgress to --job-outcome over --job-duration, in the background, recorded
+as a job log. A completed export's zip downloads from a pre-signed URL on this
+server that needs no token and expires.
 
 Each --token adds a bearer token the server accepts, with the scopes after "="
 (such as applicationJobLog.get or all.Application.read); a token without "="
@@ -47,22 +57,28 @@ to --outcome, and prints a second line on stderr naming it, so that
 		Example: `  losant serve --token dev-token
   losant serve --listen 127.0.0.1:0 --data joblogs.json --token ci=applicationJobLog.get
   LOSANT_API_URL=http://127.0.0.1:8080 LOSANT_API_TOKEN=dev-token losant joblog get --app 575ec8687ae143cd83dc4a97 --job 575ec76c7ae143cd83dc4a96
-  losant serve --token dev-token --simulate 1m --outcome errored`,
+  losant serve --token dev-token --simulate 1m --outcome errored
+  losant serve --data apps.json --job-duration 10s --job-outcome failed`,
 		Args: cobra.NoArgs,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&listen, "listen", defaultListen, "address to listen on, HOST:PORT (port 0 picks a free port)")
-	fl.StringVar(&data, "data", "", "JSON file with an array of job logs to serve (default: the spec's examples)")
+	fl.StringVar(&data, "data", "", `JSON file with job logs ([...]) or {"applications": [...], "jobLogs": [...]} to serve (default: the spec's examples)`)
 	// StringArray, not StringSlice: the commas belong to the scopes.
 	fl.StringArrayVar(&tokens, "token", nil, "accept this bearer token, with the given scopes or full access (repeatable)")
 	fl.DurationVar(&simulate, "simulate", 0, "also run a simulated job for this long (0: none)")
 	fl.Var(&outcome, "outcome", "how the --simulate job ends: completed, errored or failed")
+	fl.DurationVar(&jobDuration, "job-duration", api.DefaultJobDuration, "how long a job started through the API takes, queued to outcome")
+	fl.Var(&jobOutcome, "job-outcome", "how jobs started through the API end: completed, errored or failed")
 	cmd.RunE = runE(func(ctx context.Context, _ []string) error {
 		if err := checkListenAddr(listen); err != nil {
 			return err
 		}
 		if simulate < 0 {
 			return usagef("invalid --simulate %v: want a positive duration such as 1m, or 0 for none", simulate)
+		}
+		if jobDuration <= 0 {
+			return usagef("invalid --job-duration %v: want a positive duration such as 3s", jobDuration)
 		}
 		scoped, err := parseTokens(tokens)
 		if err != nil {
@@ -73,13 +89,22 @@ to --outcome, and prints a second line on stderr naming it, so that
 			return err
 		}
 		h, err := api.NewHandler(api.Options{
-			Tokens: scoped,
-			Store:  store,
-			Logger: slog.New(slog.NewTextHandler(a.stderr, nil)),
+			Tokens:      scoped,
+			Store:       store,
+			Logger:      slog.New(slog.NewTextHandler(a.stderr, nil)),
+			JobDuration: jobDuration,
+			JobOutcome:  losant.ApplicationJobLogStatus(jobOutcome),
 		})
 		if err != nil {
 			return usagef("serve: %s", strings.TrimPrefix(err.Error(), "api: "))
 		}
+		// Deferred first, so it runs after the server has shut down: no
+		// request can start a job once the jobs are stopped.
+		defer func() {
+			if err := h.Close(); err != nil {
+				fmt.Fprintln(a.stderr, "losant: serve:", err)
+			}
+		}()
 		srv, err := startServer(ctx, listen, h, a.stderr)
 		if err != nil {
 			return err
@@ -118,7 +143,7 @@ func simulateJob(ctx context.Context, w io.Writer, store *api.Store, d time.Dura
 	return func() { cancel(); <-sim.Done() }, nil
 }
 
-// loadStore reads the job logs of --data, or the spec's examples when it
+// loadStore reads the applications and job logs of --data, or the spec's examples when it
 // is empty. A bad file is a usage error naming the file, the entry and the
 // problem.
 func loadStore(path string) (*api.Store, error) {

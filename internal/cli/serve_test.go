@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -202,6 +203,8 @@ func TestServeBadInput(t *testing.T) {
 	notJSON := write("notjson.json", "id,status\n1,done\n")
 	badEntry := write("bad.json", `[{"id":"0123456789abcdef01234567","applicationId":"`+exampleApp+`","status":"done"}]`)
 	noID := write("noid.json", `[{"applicationId":"`+exampleApp+`","status":"queued"}]`)
+	badApp := write("badapp.json", `{"applications":[{"id":"`+exampleApp+`","name":"x","ownerType":"robot"}]}`)
+	badKey := write("badkey.json", `{"applications":[],"devices":[]}`)
 	tests := []struct {
 		name string
 		args []string
@@ -219,6 +222,10 @@ func TestServeBadInput(t *testing.T) {
 		{"stray argument", []string{"now"}, []string{`"now"`}},
 		{"negative --simulate", []string{"--simulate", "-1s"}, []string{"invalid --simulate"}},
 		{"unknown --outcome", []string{"--simulate", "1s", "--outcome", "paused"}, []string{"--outcome", "paused"}},
+		{"zero --job-duration", []string{"--job-duration", "0s"}, []string{"invalid --job-duration"}},
+		{"unknown --job-outcome", []string{"--job-outcome", "paused"}, []string{"--job-outcome", "paused"}},
+		{"application breaks the schema", []string{"--data", badApp}, []string{"badapp.json", "applications[0]", "ownerType"}},
+		{"unknown key of the object form", []string{"--data", badKey}, []string{"badkey.json", `"devices"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,5 +291,37 @@ func TestServeSimulate(t *testing.T) {
 				t.Errorf("serve exited %d after the simulation, want 0", code)
 			}
 		})
+	}
+}
+
+// serve runs the jobs the API starts for --job-duration, to --job-outcome,
+// for applications given in the object form of --data.
+func TestServeJobs(t *testing.T) {
+	t.Parallel()
+	const app = "0123456789abcdef01234567"
+	file := filepath.Join(t.TempDir(), "apps.json")
+	data := `{"applications":[{"id":"` + app + `","name":"Staging"}]}`
+	if err := os.WriteFile(file, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, "--listen", "127.0.0.1:0", "--data", file, "--token", testToken, "--job-duration", "300ms", "--job-outcome", "failed")
+	if code, body := getStatus(t, s.url+"/applications/"+app, testToken); code != http.StatusOK || !strings.Contains(body, `"name":"Staging"`) {
+		t.Fatalf("GET the application: %d %s", code, body)
+	}
+	code, body := getStatus(t, s.url+"/applications/"+app+"/backfillArchiveData", testToken)
+	var started struct{ JobID string }
+	if err := json.Unmarshal([]byte(body), &started); code != http.StatusAccepted || err != nil || started.JobID == "" {
+		t.Fatalf("backfillArchiveData: %d %s", code, body)
+	}
+	r := runCLI(t, tokenEnv(s.url), "joblog", "wait", "--app", app, "--job", started.JobID, "-o", "json", "--interval", "50ms", "--max-interval", "100ms", "--timeout", "20s")
+	if r.code != ExitJobFailed {
+		t.Fatalf("joblog wait exited %d, want %d (--job-outcome failed)\n%s%s", r.code, ExitJobFailed, r.stdout, r.stderr)
+	}
+	log := decodeOneObject(t, r.stdout)
+	if log["name"] != "BackfillArchiveData" || log["status"] != "failed" {
+		t.Errorf("final job log: name %v, status %v; want BackfillArchiveData, failed", log["name"], log["status"])
+	}
+	if code := s.stop(t); code != ExitOK {
+		t.Errorf("serve exited %d: %s", code, s.stderr.String())
 	}
 }

@@ -19,6 +19,217 @@ func pattern1(s string) bool {
 	return true
 }
 
+// pattern2 reports whether s matches ^[0-9]{1,15}$.
+func pattern2(s string) bool {
+	if len(s) < 1 || len(s) > 15 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// GetApplication is GET /applications/{applicationId}: Get an application.
+var GetApplication = &Operation{
+	ID:     "getApplication",
+	Method: "GET",
+	Path:   "/applications/{applicationId}",
+	PathParams: []PathParam{
+		{Name: "applicationId", Pattern: "^[A-Fa-f\\d]{24}$", Match: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
+	},
+	DefaultQuery: "_actions=false&_embedded=true&_links=true",
+	Headers:      []string{"losantdomain"},
+	Success:      map[int]bool{200: true},
+	Scopes: []string{
+		"all.Application",
+		"all.Application.bounded",
+		"all.Application.cli",
+		"all.Application.read",
+		"all.Organization",
+		"all.Organization.bounded",
+		"all.Organization.cli",
+		"all.Organization.read",
+		"all.User",
+		"all.User.bounded",
+		"all.User.cli",
+		"all.User.read",
+		"application.*",
+		"application.get",
+	},
+	DocsURL: "https://docs.losant.com/rest-api/application/#get",
+}
+
+// ArchiveData is GET /applications/{applicationId}/archiveData: Archive a day of an application's device data.
+var ArchiveData = &Operation{
+	ID:     "archiveData",
+	Method: "GET",
+	Path:   "/applications/{applicationId}/archiveData",
+	PathParams: []PathParam{
+		{Name: "applicationId", Pattern: "^[A-Fa-f\\d]{24}$", Match: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
+	},
+	DefaultQuery: "_actions=false&_embedded=true&_links=true",
+	Headers:      []string{"losantdomain"},
+	Success:      map[int]bool{202: true},
+	Scopes: []string{
+		"all.Application",
+		"all.Application.bounded",
+		"all.Organization",
+		"all.Organization.bounded",
+		"all.User",
+		"all.User.bounded",
+		"application.*",
+		"application.archiveData",
+	},
+	DocsURL: "https://docs.losant.com/rest-api/application/#archive-data",
+}
+
+// BackfillArchiveData is GET /applications/{applicationId}/backfillArchiveData: Backfill an application's archive.
+var BackfillArchiveData = &Operation{
+	ID:     "backfillArchiveData",
+	Method: "GET",
+	Path:   "/applications/{applicationId}/backfillArchiveData",
+	PathParams: []PathParam{
+		{Name: "applicationId", Pattern: "^[A-Fa-f\\d]{24}$", Match: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
+	},
+	DefaultQuery: "_actions=false&_embedded=true&_links=true",
+	Headers:      []string{"losantdomain"},
+	Success:      map[int]bool{202: true},
+	Scopes: []string{
+		"all.Application",
+		"all.Application.bounded",
+		"all.Organization",
+		"all.Organization.bounded",
+		"all.User",
+		"all.User.bounded",
+		"application.*",
+		"application.backfillArchiveData",
+	},
+	DocsURL: "https://docs.losant.com/rest-api/application/#backfill-archive-data",
+}
+
+// CloneApplication is POST /applications/{applicationId}/clone: Clone an application.
+var CloneApplication = &Operation{
+	ID:     "cloneApplication",
+	Method: "POST",
+	Path:   "/applications/{applicationId}/clone",
+	PathParams: []PathParam{
+		{Name: "applicationId", Pattern: "^[A-Fa-f\\d]{24}$", Match: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
+	},
+	DefaultQuery: "_actions=false&_embedded=true&_links=true",
+	Headers:      []string{"losantdomain"},
+	Success:      map[int]bool{200: true, 201: true, 202: true},
+	Scopes: []string{
+		"all.Application",
+		"all.Application.bounded",
+		"all.Organization",
+		"all.Organization.bounded",
+		"all.User",
+		"all.User.bounded",
+		"application.*",
+		"application.clone",
+	},
+	DocsURL: "https://docs.losant.com/rest-api/application/#clone",
+}
+
+// ExportApplication is POST /applications/{applicationId}/export: Export an application.
+var ExportApplication = &Operation{
+	ID:     "exportApplication",
+	Method: "POST",
+	Path:   "/applications/{applicationId}/export",
+	PathParams: []PathParam{
+		{Name: "applicationId", Pattern: "^[A-Fa-f\\d]{24}$", Match: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
+	},
+	DefaultQuery: "_actions=false&_embedded=true&_links=true",
+	Headers:      []string{"losantdomain"},
+	Success:      map[int]bool{200: true, 202: true},
+	Scopes: []string{
+		"all.Application",
+		"all.Application.bounded",
+		"all.Organization",
+		"all.Organization.bounded",
+		"all.User",
+		"all.User.bounded",
+		"application.*",
+		"application.export",
+	},
+	DocsURL: "https://docs.losant.com/rest-api/application/#export",
+}
+
+// FullDataTablesArchive is GET /applications/{applicationId}/fullDataTablesArchive: Archive an application's data tables.
+var FullDataTablesArchive = &Operation{
+	ID:     "fullDataTablesArchive",
+	Method: "GET",
+	Path:   "/applications/{applicationId}/fullDataTablesArchive",
+	PathParams: []PathParam{
+		{Name: "applicationId", Pattern: "^[A-Fa-f\\d]{24}$", Match: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
+	},
+	DefaultQuery: "_actions=false&_embedded=true&_links=true",
+	Headers:      []string{"losantdomain"},
+	Success:      map[int]bool{202: true},
+	Scopes: []string{
+		"all.Application",
+		"all.Application.bounded",
+		"all.Organization",
+		"all.Organization.bounded",
+		"all.User",
+		"all.User.bounded",
+		"application.*",
+		"application.fullDataTablesArchive",
+	},
+	DocsURL: "https://docs.losant.com/rest-api/application/#full-data-tables-archive",
+}
+
+// FullEventsArchive is GET /applications/{applicationId}/fullEventsArchive: Archive an application's events.
+var FullEventsArchive = &Operation{
+	ID:     "fullEventsArchive",
+	Method: "GET",
+	Path:   "/applications/{applicationId}/fullEventsArchive",
+	PathParams: []PathParam{
+		{Name: "applicationId", Pattern: "^[A-Fa-f\\d]{24}$", Match: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
+	},
+	DefaultQuery: "_actions=false&_embedded=true&_links=true",
+	Headers:      []string{"losantdomain"},
+	Success:      map[int]bool{202: true},
+	Scopes: []string{
+		"all.Application",
+		"all.Application.bounded",
+		"all.Organization",
+		"all.Organization.bounded",
+		"all.User",
+		"all.User.bounded",
+		"application.*",
+		"application.fullEventsArchive",
+	},
+	DocsURL: "https://docs.losant.com/rest-api/application/#full-events-archive",
+}
+
+// ImportApplication is POST /applications/{applicationId}/import: Import resources into an application.
+var ImportApplication = &Operation{
+	ID:     "importApplication",
+	Method: "POST",
+	Path:   "/applications/{applicationId}/import",
+	PathParams: []PathParam{
+		{Name: "applicationId", Pattern: "^[A-Fa-f\\d]{24}$", Match: pattern1, Rule: "A Losant object ID, 24 hexadecimal characters"},
+	},
+	DefaultQuery: "_actions=false&_embedded=true&_links=true",
+	Headers:      []string{"losantdomain"},
+	Success:      map[int]bool{200: true, 202: true},
+	Scopes: []string{
+		"all.Application",
+		"all.Application.bounded",
+		"all.Organization",
+		"all.Organization.bounded",
+		"all.User",
+		"all.User.bounded",
+		"application.*",
+		"application.import",
+	},
+	DocsURL: "https://docs.losant.com/rest-api/application/#import",
+}
+
 // GetApplicationJobLogs is GET /applications/{applicationId}/jobLogs: List an application's job logs.
 var GetApplicationJobLogs = &Operation{
 	ID:     "getApplicationJobLogs",
@@ -76,15 +287,24 @@ var GetApplicationJobLog = &Operation{
 
 // schemasJSON holds the component schemas of JSON-encoded query
 // parameters and request bodies, and what they reference, for CheckJSON.
-const schemasJSON = "{\"ApplicationJobLogQuery\":{\"additionalProperties\":false,\"maxDepth\":16,\"properties\":{\"$and\":{\"items\":{\"$ref\":\"ApplicationJobLogQuery\"},\"maxItems\":100,\"type\":\"array\"},\"$nor\":{\"items\":{\"$ref\":\"ApplicationJobLogQuery\"},\"maxItems\":100,\"type\":\"array\"},\"$or\":{\"items\":{\"$ref\":\"ApplicationJobLogQuery\"},\"maxItems\":100,\"type\":\"array\"},\"id\":{\"$ref\":\"QueryIDCondition\"},\"name\":{\"$ref\":\"QueryValueCondition\"},\"resourceId\":{\"$ref\":\"QueryIDCondition\"},\"resourceType\":{\"$ref\":\"QueryResourceTypeCondition\"},\"runCompletedAt\":{\"$ref\":\"QueryTimeCondition\"},\"runQueuedAt\":{\"$ref\":\"QueryTimeCondition\"},\"runStartedAt\":{\"$ref\":\"QueryTimeCondition\"},\"status\":{\"$ref\":\"QueryStatusCondition\"}},\"type\":\"object\"},\"QueryID\":{\"nullable\":true,\"pattern\":\"^[A-Fa-f\\\\d]{24}$\",\"type\":\"string\"},\"QueryIDCondition\":{\"description\":\"A condition on an ID field: an ID (or null) it must equal, or an\\nobject of exactly one operator.\",\"oneOf\":[{\"$ref\":\"QueryID\"},{\"additionalProperties\":false,\"maxProperties\":1,\"minProperties\":1,\"properties\":{\"$eq\":{\"$ref\":\"QueryID\"},\"$gt\":{\"$ref\":\"QueryID\"},\"$gte\":{\"$ref\":\"QueryID\"},\"$in\":{\"items\":{\"pattern\":\"^[A-Fa-f\\\\d]{24}$\",\"type\":\"string\"},\"maxItems\":100,\"type\":\"array\"},\"$lt\":{\"$ref\":\"QueryID\"},\"$lte\":{\"$ref\":\"QueryID\"},\"$ne\":{\"$ref\":\"QueryID\"},\"$nin\":{\"items\":{\"pattern\":\"^[A-Fa-f\\\\d]{24}$\",\"type\":\"string\"},\"maxItems\":100,\"type\":\"array\"}},\"type\":\"object\"}]},\"QueryInValue\":{\"description\":\"A string, number or boolean, in a query's $in or $nin.\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"},{\"type\":\"boolean\"}]},\"QueryResourceType\":{\"enum\":[\"application\",\"dashboard\",\"datatable\",\"event\",\"device\",\"notebook\",\"deviceRecipe\"],\"nullable\":true,\"type\":\"string\"},\"QueryResourceTypeCondition\":{\"description\":\"A condition on the resource type: one it must equal, or an object of\\noperators, all of which must hold. `$eq`, `$ne`, `$in` and `$nin`\\ntake the values the enum lists; the ranges and substrings any\\nstring.\",\"oneOf\":[{\"$ref\":\"QueryResourceType\"},{\"additionalProperties\":false,\"properties\":{\"$ci\":{\"type\":\"boolean\"},\"$contains\":{\"minLength\":1,\"type\":\"string\"},\"$endsWith\":{\"minLength\":1,\"type\":\"string\"},\"$eq\":{\"$ref\":\"QueryResourceType\"},\"$gt\":{\"$ref\":\"QueryScalar\"},\"$gte\":{\"$ref\":\"QueryScalar\"},\"$in\":{\"items\":{\"$ref\":\"QueryResourceTypeInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$lt\":{\"$ref\":\"QueryScalar\"},\"$lte\":{\"$ref\":\"QueryScalar\"},\"$ne\":{\"$ref\":\"QueryResourceType\"},\"$nin\":{\"items\":{\"$ref\":\"QueryResourceTypeInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$startsWith\":{\"minLength\":1,\"type\":\"string\"}},\"type\":\"object\"}]},\"QueryResourceTypeInValue\":{\"enum\":[\"application\",\"dashboard\",\"datatable\",\"event\",\"device\",\"notebook\",\"deviceRecipe\"],\"type\":\"string\"},\"QueryScalar\":{\"description\":\"A string, number, boolean or null, in a query.\",\"oneOf\":[{\"nullable\":true,\"type\":\"string\"},{\"type\":\"number\"},{\"type\":\"boolean\"}]},\"QueryStatus\":{\"enum\":[\"queued\",\"inProgress\",\"completed\",\"errored\",\"failed\"],\"nullable\":true,\"type\":\"string\"},\"QueryStatusCondition\":{\"description\":\"A condition on the job status: one it must equal, or an object of\\noperators, all of which must hold. `$eq`, `$ne`, `$in` and `$nin`\\ntake the values the enum lists; the ranges and substrings any\\nstring.\",\"oneOf\":[{\"$ref\":\"QueryStatus\"},{\"additionalProperties\":false,\"properties\":{\"$ci\":{\"type\":\"boolean\"},\"$contains\":{\"minLength\":1,\"type\":\"string\"},\"$endsWith\":{\"minLength\":1,\"type\":\"string\"},\"$eq\":{\"$ref\":\"QueryStatus\"},\"$gt\":{\"$ref\":\"QueryScalar\"},\"$gte\":{\"$ref\":\"QueryScalar\"},\"$in\":{\"items\":{\"$ref\":\"QueryStatusInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$lt\":{\"$ref\":\"QueryScalar\"},\"$lte\":{\"$ref\":\"QueryScalar\"},\"$ne\":{\"$ref\":\"QueryStatus\"},\"$nin\":{\"items\":{\"$ref\":\"QueryStatusInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$startsWith\":{\"minLength\":1,\"type\":\"string\"}},\"type\":\"object\"}]},\"QueryStatusInValue\":{\"enum\":[\"queued\",\"inProgress\",\"completed\",\"errored\",\"failed\"],\"type\":\"string\"},\"QueryTime\":{\"anyOf\":[{\"format\":\"date-time\",\"nullable\":true,\"type\":\"string\"},{\"format\":\"date\",\"type\":\"string\"},{\"maximum\":8640000000000000,\"minimum\":-8640000000000000,\"type\":\"number\"}],\"description\":\"a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch\"},\"QueryTimeCondition\":{\"description\":\"A condition on a timestamp: a date it must equal, or an object of\\noperators, all of which must hold. The substring operators test the\\ntimestamp's text as stored, and `$ci` applies only to them.\",\"oneOf\":[{\"$ref\":\"QueryTime\"},{\"additionalProperties\":false,\"properties\":{\"$ci\":{\"type\":\"boolean\"},\"$contains\":{\"minLength\":1,\"type\":\"string\"},\"$endsWith\":{\"minLength\":1,\"type\":\"string\"},\"$eq\":{\"$ref\":\"QueryTime\"},\"$gt\":{\"$ref\":\"QueryTime\"},\"$gte\":{\"$ref\":\"QueryTime\"},\"$in\":{\"items\":{\"$ref\":\"QueryTimeInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$lt\":{\"$ref\":\"QueryTime\"},\"$lte\":{\"$ref\":\"QueryTime\"},\"$ne\":{\"$ref\":\"QueryTime\"},\"$nin\":{\"items\":{\"$ref\":\"QueryTimeInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$startsWith\":{\"minLength\":1,\"type\":\"string\"}},\"type\":\"object\"}]},\"QueryTimeInValue\":{\"anyOf\":[{\"format\":\"date-time\",\"type\":\"string\"},{\"format\":\"date\",\"type\":\"string\"},{\"maximum\":8640000000000000,\"minimum\":-8640000000000000,\"type\":\"number\"}],\"description\":\"a date, not null: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch\"},\"QueryValueCondition\":{\"description\":\"A condition on a field: a value it must equal, or an object of\\noperators, all of which must hold. `$ci` makes this condition's\\nstring comparisons case-insensitive.\",\"oneOf\":[{\"$ref\":\"QueryScalar\"},{\"additionalProperties\":false,\"properties\":{\"$ci\":{\"type\":\"boolean\"},\"$contains\":{\"minLength\":1,\"type\":\"string\"},\"$endsWith\":{\"minLength\":1,\"type\":\"string\"},\"$eq\":{\"$ref\":\"QueryScalar\"},\"$gt\":{\"$ref\":\"QueryScalar\"},\"$gte\":{\"$ref\":\"QueryScalar\"},\"$in\":{\"items\":{\"$ref\":\"QueryInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$lt\":{\"$ref\":\"QueryScalar\"},\"$lte\":{\"$ref\":\"QueryScalar\"},\"$ne\":{\"$ref\":\"QueryScalar\"},\"$nin\":{\"items\":{\"$ref\":\"QueryInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$startsWith\":{\"minLength\":1,\"type\":\"string\"}},\"type\":\"object\"}]}}"
+const schemasJSON = "{\"ApplicationClonePost\":{\"additionalProperties\":false,\"properties\":{\"callbackUrl\":{\"format\":\"uri\",\"maxLength\":1024,\"type\":\"string\"},\"dryRun\":{\"type\":\"boolean\"},\"email\":{\"format\":\"email\",\"maxLength\":1024,\"type\":\"string\"},\"forceJob\":{\"type\":\"boolean\"},\"includeDataTableRows\":{\"type\":\"boolean\"},\"includeDevices\":{\"type\":\"boolean\"},\"includeFiles\":{\"type\":\"boolean\"},\"includePrivateFiles\":{\"type\":\"boolean\"},\"ownerId\":{\"nullable\":true,\"pattern\":\"^[A-Fa-f\\\\d]{24}$\",\"type\":\"string\"},\"ownerType\":{\"$ref\":\"ApplicationOwnerType\"}},\"type\":\"object\"},\"ApplicationExportPost\":{\"additionalProperties\":false,\"properties\":{\"callbackUrl\":{\"format\":\"uri\",\"maxLength\":1024,\"type\":\"string\"},\"credentialName\":{\"maxLength\":255,\"type\":\"string\"},\"email\":{\"format\":\"email\",\"maxLength\":1024,\"type\":\"string\"},\"exportType\":{\"enum\":[\"zip\",\"repo\"],\"type\":\"string\"},\"forceJob\":{\"type\":\"boolean\"},\"includeDataTableRows\":{\"type\":\"boolean\"},\"includeDevices\":{\"type\":\"boolean\"},\"includeFiles\":{\"type\":\"boolean\"},\"includePrivateFiles\":{\"type\":\"boolean\"},\"repo\":{\"$ref\":\"ApplicationExportRepo\"}},\"type\":\"object\"},\"ApplicationExportRepo\":{\"properties\":{\"branch\":{\"maxLength\":255,\"type\":\"string\"},\"commitMessage\":{\"maxLength\":1024,\"type\":\"string\"},\"directory\":{\"maxLength\":1024,\"type\":\"string\"}},\"type\":\"object\"},\"ApplicationImportConflictBehavior\":{\"enum\":[\"create\",\"error\",\"retain\",\"replace\"],\"type\":\"string\"},\"ApplicationImportResourceType\":{\"enum\":[\"ApplicationCertificateAuthority\",\"Dashboard\",\"DataTableRow\",\"DataTable\",\"DeviceRecipe\",\"Device\",\"ExperienceDevelopConfig\",\"ExperienceEndpoint\",\"ExperienceFlowVersion\",\"ExperienceGroup\",\"ExperienceUser\",\"ExperienceVersion\",\"ExperienceView\",\"File\",\"FlowVersion\",\"Flow\",\"Global\",\"Integration\",\"Notebook\",\"PrivateFile\",\"Webhook\",\"ResourceJob\"],\"type\":\"string\"},\"ApplicationJobLogQuery\":{\"additionalProperties\":false,\"maxDepth\":16,\"properties\":{\"$and\":{\"items\":{\"$ref\":\"ApplicationJobLogQuery\"},\"maxItems\":100,\"type\":\"array\"},\"$nor\":{\"items\":{\"$ref\":\"ApplicationJobLogQuery\"},\"maxItems\":100,\"type\":\"array\"},\"$or\":{\"items\":{\"$ref\":\"ApplicationJobLogQuery\"},\"maxItems\":100,\"type\":\"array\"},\"id\":{\"$ref\":\"QueryIDCondition\"},\"name\":{\"$ref\":\"QueryValueCondition\"},\"resourceId\":{\"$ref\":\"QueryIDCondition\"},\"resourceType\":{\"$ref\":\"QueryResourceTypeCondition\"},\"runCompletedAt\":{\"$ref\":\"QueryTimeCondition\"},\"runQueuedAt\":{\"$ref\":\"QueryTimeCondition\"},\"runStartedAt\":{\"$ref\":\"QueryTimeCondition\"},\"status\":{\"$ref\":\"QueryStatusCondition\"}},\"type\":\"object\"},\"ApplicationOwnerType\":{\"enum\":[\"user\",\"organization\"],\"type\":\"string\"},\"ImportIntoApplicationOptions\":{\"additionalProperties\":false,\"properties\":{\"callbackUrl\":{\"format\":\"uri\",\"maxLength\":1024,\"type\":\"string\"},\"conflictBehavior\":{\"$ref\":\"ApplicationImportConflictBehavior\"},\"credentialName\":{\"maxLength\":255,\"type\":\"string\"},\"dryRun\":{\"type\":\"boolean\"},\"forceJob\":{\"type\":\"boolean\"},\"fromApplicationId\":{\"$ref\":\"ObjectId\"},\"importUrl\":{\"format\":\"uri\",\"maxLength\":1024,\"type\":\"string\"},\"include\":{\"items\":{\"$ref\":\"ApplicationImportResourceType\"},\"type\":\"array\",\"uniqueItems\":true},\"repo\":{\"$ref\":\"ImportIntoApplicationOptionsRepo\"}},\"type\":\"object\"},\"ImportIntoApplicationOptionsRepo\":{\"properties\":{\"branch\":{\"maxLength\":255,\"type\":\"string\"},\"directory\":{\"maxLength\":1024,\"type\":\"string\"}},\"type\":\"object\"},\"ObjectId\":{\"pattern\":\"^[A-Fa-f\\\\d]{24}$\",\"type\":\"string\"},\"QueryID\":{\"nullable\":true,\"pattern\":\"^[A-Fa-f\\\\d]{24}$\",\"type\":\"string\"},\"QueryIDCondition\":{\"description\":\"A condition on an ID field: an ID (or null) it must equal, or an\\nobject of exactly one operator.\",\"oneOf\":[{\"$ref\":\"QueryID\"},{\"additionalProperties\":false,\"maxProperties\":1,\"minProperties\":1,\"properties\":{\"$eq\":{\"$ref\":\"QueryID\"},\"$gt\":{\"$ref\":\"QueryID\"},\"$gte\":{\"$ref\":\"QueryID\"},\"$in\":{\"items\":{\"pattern\":\"^[A-Fa-f\\\\d]{24}$\",\"type\":\"string\"},\"maxItems\":100,\"type\":\"array\"},\"$lt\":{\"$ref\":\"QueryID\"},\"$lte\":{\"$ref\":\"QueryID\"},\"$ne\":{\"$ref\":\"QueryID\"},\"$nin\":{\"items\":{\"pattern\":\"^[A-Fa-f\\\\d]{24}$\",\"type\":\"string\"},\"maxItems\":100,\"type\":\"array\"}},\"type\":\"object\"}]},\"QueryInValue\":{\"description\":\"A string, number or boolean, in a query's $in or $nin.\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"},{\"type\":\"boolean\"}]},\"QueryResourceType\":{\"enum\":[\"application\",\"dashboard\",\"datatable\",\"event\",\"device\",\"notebook\",\"deviceRecipe\"],\"nullable\":true,\"type\":\"string\"},\"QueryResourceTypeCondition\":{\"description\":\"A condition on the resource type: one it must equal, or an object of\\noperators, all of which must hold. `$eq`, `$ne`, `$in` and `$nin`\\ntake the values the enum lists; the ranges and substrings any\\nstring.\",\"oneOf\":[{\"$ref\":\"QueryResourceType\"},{\"additionalProperties\":false,\"properties\":{\"$ci\":{\"type\":\"boolean\"},\"$contains\":{\"minLength\":1,\"type\":\"string\"},\"$endsWith\":{\"minLength\":1,\"type\":\"string\"},\"$eq\":{\"$ref\":\"QueryResourceType\"},\"$gt\":{\"$ref\":\"QueryScalar\"},\"$gte\":{\"$ref\":\"QueryScalar\"},\"$in\":{\"items\":{\"$ref\":\"QueryResourceTypeInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$lt\":{\"$ref\":\"QueryScalar\"},\"$lte\":{\"$ref\":\"QueryScalar\"},\"$ne\":{\"$ref\":\"QueryResourceType\"},\"$nin\":{\"items\":{\"$ref\":\"QueryResourceTypeInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$startsWith\":{\"minLength\":1,\"type\":\"string\"}},\"type\":\"object\"}]},\"QueryResourceTypeInValue\":{\"enum\":[\"application\",\"dashboard\",\"datatable\",\"event\",\"device\",\"notebook\",\"deviceRecipe\"],\"type\":\"string\"},\"QueryScalar\":{\"description\":\"A string, number, boolean or null, in a query.\",\"oneOf\":[{\"nullable\":true,\"type\":\"string\"},{\"type\":\"number\"},{\"type\":\"boolean\"}]},\"QueryStatus\":{\"enum\":[\"queued\",\"inProgress\",\"completed\",\"errored\",\"failed\"],\"nullable\":true,\"type\":\"string\"},\"QueryStatusCondition\":{\"description\":\"A condition on the job status: one it must equal, or an object of\\noperators, all of which must hold. `$eq`, `$ne`, `$in` and `$nin`\\ntake the values the enum lists; the ranges and substrings any\\nstring.\",\"oneOf\":[{\"$ref\":\"QueryStatus\"},{\"additionalProperties\":false,\"properties\":{\"$ci\":{\"type\":\"boolean\"},\"$contains\":{\"minLength\":1,\"type\":\"string\"},\"$endsWith\":{\"minLength\":1,\"type\":\"string\"},\"$eq\":{\"$ref\":\"QueryStatus\"},\"$gt\":{\"$ref\":\"QueryScalar\"},\"$gte\":{\"$ref\":\"QueryScalar\"},\"$in\":{\"items\":{\"$ref\":\"QueryStatusInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$lt\":{\"$ref\":\"QueryScalar\"},\"$lte\":{\"$ref\":\"QueryScalar\"},\"$ne\":{\"$ref\":\"QueryStatus\"},\"$nin\":{\"items\":{\"$ref\":\"QueryStatusInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$startsWith\":{\"minLength\":1,\"type\":\"string\"}},\"type\":\"object\"}]},\"QueryStatusInValue\":{\"enum\":[\"queued\",\"inProgress\",\"completed\",\"errored\",\"failed\"],\"type\":\"string\"},\"QueryTime\":{\"anyOf\":[{\"format\":\"date-time\",\"nullable\":true,\"type\":\"string\"},{\"format\":\"date\",\"type\":\"string\"},{\"maximum\":8640000000000000,\"minimum\":-8640000000000000,\"type\":\"number\"}],\"description\":\"a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch\"},\"QueryTimeCondition\":{\"description\":\"A condition on a timestamp: a date it must equal, or an object of\\noperators, all of which must hold. The substring operators test the\\ntimestamp's text as stored, and `$ci` applies only to them.\",\"oneOf\":[{\"$ref\":\"QueryTime\"},{\"additionalProperties\":false,\"properties\":{\"$ci\":{\"type\":\"boolean\"},\"$contains\":{\"minLength\":1,\"type\":\"string\"},\"$endsWith\":{\"minLength\":1,\"type\":\"string\"},\"$eq\":{\"$ref\":\"QueryTime\"},\"$gt\":{\"$ref\":\"QueryTime\"},\"$gte\":{\"$ref\":\"QueryTime\"},\"$in\":{\"items\":{\"$ref\":\"QueryTimeInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$lt\":{\"$ref\":\"QueryTime\"},\"$lte\":{\"$ref\":\"QueryTime\"},\"$ne\":{\"$ref\":\"QueryTime\"},\"$nin\":{\"items\":{\"$ref\":\"QueryTimeInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$startsWith\":{\"minLength\":1,\"type\":\"string\"}},\"type\":\"object\"}]},\"QueryTimeInValue\":{\"anyOf\":[{\"format\":\"date-time\",\"type\":\"string\"},{\"format\":\"date\",\"type\":\"string\"},{\"maximum\":8640000000000000,\"minimum\":-8640000000000000,\"type\":\"number\"}],\"description\":\"a date, not null: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch\"},\"QueryValueCondition\":{\"description\":\"A condition on a field: a value it must equal, or an object of\\noperators, all of which must hold. `$ci` makes this condition's\\nstring comparisons case-insensitive.\",\"oneOf\":[{\"$ref\":\"QueryScalar\"},{\"additionalProperties\":false,\"properties\":{\"$ci\":{\"type\":\"boolean\"},\"$contains\":{\"minLength\":1,\"type\":\"string\"},\"$endsWith\":{\"minLength\":1,\"type\":\"string\"},\"$eq\":{\"$ref\":\"QueryScalar\"},\"$gt\":{\"$ref\":\"QueryScalar\"},\"$gte\":{\"$ref\":\"QueryScalar\"},\"$in\":{\"items\":{\"$ref\":\"QueryInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$lt\":{\"$ref\":\"QueryScalar\"},\"$lte\":{\"$ref\":\"QueryScalar\"},\"$ne\":{\"$ref\":\"QueryScalar\"},\"$nin\":{\"items\":{\"$ref\":\"QueryInValue\"},\"maxItems\":100,\"type\":\"array\"},\"$startsWith\":{\"minLength\":1,\"type\":\"string\"}},\"type\":\"object\"}]}}"
 
 // schemaPatterns are the matchers of every pattern the operations use.
 var schemaPatterns = map[string]func(string) bool{
 	"^[A-Fa-f\\d]{24}$": pattern1,
+	"^[0-9]{1,15}$":     pattern2,
 }
 
 // All lists every operation of openapi.yaml, by path and method.
 var All = []*Operation{
+	GetApplication,
+	ArchiveData,
+	BackfillArchiveData,
+	CloneApplication,
+	ExportApplication,
+	FullDataTablesArchive,
+	FullEventsArchive,
+	ImportApplication,
 	GetApplicationJobLogs,
 	GetApplicationJobLog,
 }

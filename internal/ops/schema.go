@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/mail"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -26,9 +28,10 @@ import (
 // language, and OpenAPI 3.0's nullable is not JSON Schema anyway.
 //
 // Keywords: type, nullable, enum, pattern (the generated matchers),
-// format (date-time and date, see ParseTime), minimum, maximum,
-// minLength, maxLength, maxItems, minProperties, maxProperties,
-// properties, additionalProperties: false, items, oneOf, anyOf, and $ref to
+// format (date-time and date, see ParseTime; email; uri), minimum, maximum,
+// minLength, maxLength, minItems, maxItems, uniqueItems, minProperties,
+// maxProperties, required, properties, additionalProperties: false,
+// items, oneOf, anyOf, and $ref to
 // another schema of the table by name. Two of openapi.yaml's extensions
 // arrive as keywords: x-losant-enum as enum, x-losant-max-depth as
 // maxDepth (how deeply a self-referencing schema may nest).
@@ -46,6 +49,9 @@ type schema struct {
 	MinLength            int                `json:"minLength"`
 	MaxLength            *int               `json:"maxLength"`
 	MaxItems             *int               `json:"maxItems"`
+	MinItems             int                `json:"minItems"`
+	UniqueItems          bool               `json:"uniqueItems"`
+	Required             []string           `json:"required"`
 	MinProperties        int                `json:"minProperties"`
 	MaxProperties        *int               `json:"maxProperties"`
 	Properties           map[string]*schema `json:"properties"`
@@ -217,6 +223,19 @@ func check(t map[string]*schema, s *schema, v any, path string, nest int) error 
 			return fail(path, "%s is above the maximum, %s", x, number(*s.Maximum))
 		}
 	case []any:
+		if len(x) < s.MinItems {
+			return fail(path, "has %d items, at least %d are needed", len(x), s.MinItems)
+		}
+		if s.UniqueItems {
+			seen := make(map[string]int, len(x))
+			for i, item := range x {
+				key := show(item)
+				if j, dup := seen[key]; dup {
+					return fail(path, "items %d and %d are the same (%s); each may appear once", j, i, key)
+				}
+				seen[key] = i
+			}
+		}
 		if s.MaxItems != nil && len(x) > *s.MaxItems {
 			return fail(path, "has %d items, at most %d are allowed", len(x), *s.MaxItems)
 		}
@@ -234,6 +253,11 @@ func check(t map[string]*schema, s *schema, v any, path string, nest int) error 
 				want = fmt.Sprintf("exactly %d", s.MinProperties)
 			}
 			return fail(path, "has %d keys (%s), want %s", len(x), strings.Join(sortedKeys(x), ", "), want)
+		}
+		for _, k := range s.Required {
+			if _, ok := x[k]; !ok {
+				return fail(join(path, k), "is required")
+			}
 		}
 		for _, k := range sortedKeys(x) {
 			ps, known := s.Properties[k]
@@ -378,6 +402,16 @@ var formats = map[string]format{
 		"an RFC 3339 date-time, such as 2025-06-10T04:00:00.000Z"},
 	"date": {func(s string) bool { _, err := time.Parse(time.DateOnly, s); return err == nil },
 		"a date, such as 2025-06-10"},
+	"email": {func(s string) bool {
+		a, err := mail.ParseAddress(s)
+		return err == nil && a.Name == "" && a.Address == s
+	},
+		"an email address, such as ops@example.com"},
+	"uri": {func(s string) bool {
+		u, err := url.Parse(s)
+		return err == nil && u.Scheme != "" && (u.Host != "" || u.Opaque != "")
+	},
+		"an absolute URI, such as https://example.com/hook"},
 }
 
 // parseDateTime parses an RFC 3339 date-time, with any fraction of a

@@ -69,6 +69,9 @@ func genModels(doc *openapi3.T) ([]byte, error) {
 		drop[codegen.SchemaNameToTypeName(name)] = true
 	}
 	skipped := skippedSchemas(doc)
+	for name := range formSchemas(doc) {
+		skipped = append(skipped, codegen.SchemaNameToTypeName(name))
+	}
 	keepType := func(name string) bool {
 		if drop[name] {
 			return false

@@ -37,6 +37,47 @@ func normalize(doc *openapi3.T) error {
 		}
 	}
 	doubleNumbers(doc)
+	return hoistInlineObjects(doc)
+}
+
+// hoistInlineObjects makes every object schema nested inline in a
+// component schema (a property, or an array's items) a component of its
+// own, named <Parent><Property> (<Parent><Property>Item for items): a Go
+// type callers can name, with getters, instead of an anonymous struct.
+func hoistInlineObjects(doc *openapi3.T) error {
+	queue := sortedKeys(doc.Components.Schemas)
+	for len(queue) > 0 {
+		parent := queue[0]
+		queue = queue[1:]
+		s := doc.Components.Schemas[parent].Value
+		if s == nil {
+			continue
+		}
+		hoist := func(ref *openapi3.SchemaRef, name string) (*openapi3.SchemaRef, error) {
+			if ref == nil || ref.Ref != "" || ref.Value == nil || !ref.Value.Type.Is(openapi3.TypeObject) || len(ref.Value.Properties) == 0 {
+				return ref, nil
+			}
+			if _, taken := doc.Components.Schemas[name]; taken {
+				return nil, fmt.Errorf("schema %s: its inline object would be the component schema %s, which exists: $ref a component schema instead", parent, name)
+			}
+			doc.Components.Schemas[name] = &openapi3.SchemaRef{Value: ref.Value}
+			queue = append(queue, name)
+			return &openapi3.SchemaRef{Ref: "#/components/schemas/" + name, Value: ref.Value}, nil
+		}
+		for _, prop := range sortedKeys(s.Properties) {
+			base := goIdent(parent) + goIdent(prop)
+			r, err := hoist(s.Properties[prop], base)
+			if err != nil {
+				return err
+			}
+			s.Properties[prop] = r
+			if p := r.Value; r.Ref == "" && p != nil && p.Type.Is(openapi3.TypeArray) {
+				if p.Items, err = hoist(p.Items, base+"Item"); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	return nil
 }
 
@@ -161,4 +202,24 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// formSchemas returns the names of the component schemas used as
+// multipart/form-data bodies: the SDK generates them as form types (a file
+// part is an io.Reader), not as models.
+func formSchemas(doc *openapi3.T) map[string]bool {
+	out := map[string]bool{}
+	for _, path := range sortedPaths(doc) {
+		item := doc.Paths.Value(path)
+		for _, method := range sortedMethods(item) {
+			op := item.GetOperation(method)
+			if op.RequestBody == nil || op.RequestBody.Value == nil {
+				continue
+			}
+			if mt := op.RequestBody.Value.Content.Get("multipart/form-data"); mt != nil && mt.Schema != nil && mt.Schema.Ref != "" {
+				out[mt.Schema.Ref[strings.LastIndexByte(mt.Schema.Ref, '/')+1:]] = true
+			}
+		}
+	}
+	return out
 }

@@ -139,6 +139,7 @@ type bodyModel struct {
 
 type partModel struct {
 	Name, Field, Doc string
+	ContentType      string // file: the part's Content-Type
 	Kind             string // file, string or json
 	GoType           string // json: the model type
 	Schema           string // json: the component schema checked before sending
@@ -493,8 +494,13 @@ func readBody(o *opModel, ref *openapi3.RequestBodyRef, schemas *schemaTable) (*
 		schemas.add(b.Schema)
 	case "multipart/form-data":
 		b.Kind, b.GoType = "multipart", o.Service+o.GoName+"Form"
-		if mt.Schema == nil || mt.Schema.Ref != "" || mt.Schema.Value == nil || !mt.Schema.Value.Type.Is(openapi3.TypeObject) {
-			return nil, errors.New("a multipart/form-data body needs an inline object schema (its parts are the properties)")
+		if mt.Schema == nil || mt.Schema.Value == nil || !mt.Schema.Value.Type.Is(openapi3.TypeObject) {
+			return nil, errors.New("a multipart/form-data body needs an object schema (its parts are the properties)")
+		}
+		if mt.Schema.Ref != "" {
+			// A component used as a form is the form type, not a model
+			// (genModels leaves it out: a file part is an io.Reader).
+			b.GoType = schemaGoName(mt.Schema)
 		}
 		s := mt.Schema.Value
 		for _, name := range sortedKeys(s.Properties) {
@@ -507,7 +513,13 @@ func readBody(o *opModel, ref *openapi3.RequestBodyRef, schemas *schemaTable) (*
 			enc := mt.Encoding[name]
 			switch {
 			case prop.Value.Type.Is(openapi3.TypeString) && prop.Value.Format == "binary":
-				part.Kind = "file"
+				part.Kind, part.ContentType = "file", "application/octet-stream"
+				if enc != nil && enc.ContentType != "" {
+					if strings.ContainsAny(enc.ContentType, ",*") {
+						return nil, fmt.Errorf("part %s: encoding contentType %q: name one media type for the file", name, enc.ContentType)
+					}
+					part.ContentType = enc.ContentType
+				}
 			case prop.Value.Type.Is(openapi3.TypeString):
 				if enc != nil && enc.ContentType != "" && enc.ContentType != "text/plain" {
 					return nil, fmt.Errorf("part %s: a string part is sent as text/plain, not %s", name, enc.ContentType)

@@ -115,6 +115,15 @@ func (t *schemaTable) convert(s *openapi3.Schema) map[string]any {
 	if s.MaxLength != nil {
 		out["maxLength"] = *s.MaxLength
 	}
+	if s.MinItems > 0 {
+		out["minItems"] = s.MinItems
+	}
+	if s.UniqueItems {
+		out["uniqueItems"] = true
+	}
+	if len(s.Required) > 0 {
+		out["required"] = s.Required
+	}
 	if s.MaxItems != nil {
 		out["maxItems"] = *s.MaxItems
 	}

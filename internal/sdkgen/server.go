@@ -43,10 +43,11 @@ func genServer(doc *openapi3.T, configPath, module string) (src []byte, output s
 	if err := cfg.Validate(); err != nil {
 		return nil, "", fmt.Errorf("%s: %w", configPath, err)
 	}
+	forms := formSchemas(doc)
 	for _, name := range sortedKeys(doc.Components.Schemas) {
 		s := doc.Components.Schemas[name].Value
-		if skip, _ := s.Extensions[sdkSkipExt].(bool); skip {
-			continue
+		if skip, _ := s.Extensions[sdkSkipExt].(bool); skip || forms[name] {
+			continue // the local API's own type: the SDK has none, or a form
 		}
 		if internal, _ := s.Extensions[internalExt].(string); internal != "" {
 			continue

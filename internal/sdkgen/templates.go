@@ -336,7 +336,7 @@ func (f *{{.GoType}}) encode(required bool) (*requestBody, error) {
 {{- range .Parts}}
 {{- if eq .Kind "file"}}
 	if f.{{.Field}} != nil {
-		m.file({{quote .Name}}, f.{{.Field}}Name, f.{{.Field}})
+		m.file({{quote .Name}}, f.{{.Field}}Name, {{quote .ContentType}}, f.{{.Field}})
 	}{{if .Required}} else {
 		return nil, invalidArg("body.{{.Name}}", "is required: set {{.Field}} to the file's reader")
 	}{{end}}

@@ -88,7 +88,24 @@ func copyModule(t *testing.T, repo, dst string) {
 			cp(n)
 		}
 	}
-	for _, dir := range []string{"internal/ops", "internal/retryafter", "internal/text"} {
+	// The module's packages the SDK imports, as go list finds them.
+	list := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".")
+	list.Dir = repo
+	out, err := list.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	const module = "github.com/losant-go/losant-go/"
+	var dirs []string
+	for _, p := range strings.Fields(string(out)) {
+		if rel, ok := strings.CutPrefix(p, module); ok {
+			dirs = append(dirs, rel)
+		}
+	}
+	if len(dirs) == 0 {
+		t.Fatal("the SDK imports none of the module's packages? go list said: " + string(out))
+	}
+	for _, dir := range dirs {
 		err := filepath.WalkDir(filepath.Join(repo, dir), func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 				return err

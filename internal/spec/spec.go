@@ -23,10 +23,20 @@ type Operation struct {
 	Op *openapi3.Operation
 }
 
-var index = sync.OnceValues(func() (map[string]*Operation, error) {
+// document is the embedded openapi.yaml, parsed once and shared: callers
+// must not modify it.
+var document = sync.OnceValues(func() (*openapi3.T, error) {
 	doc, err := generated.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("spec: loading the embedded openapi.yaml: %w", err)
+	}
+	return doc, nil
+})
+
+var index = sync.OnceValues(func() (map[string]*Operation, error) {
+	doc, err := document()
+	if err != nil {
+		return nil, err
 	}
 	out := make(map[string]*Operation)
 	for path, item := range doc.Paths.Map() {
@@ -68,4 +78,38 @@ func (o *Operation) ResponseContent(status int) (*openapi3.MediaType, error) {
 		return nil, fmt.Errorf("spec: operation %s: the %d response has no application/json schema", o.ID, status)
 	}
 	return mt, nil
+}
+
+// JobNameExtension is the operation extension of openapi.yaml that names
+// the application job log an operation's job records (its `name`).
+const JobNameExtension = "x-losant-job-name"
+
+// JobName returns the name of the job log that records a run of the job
+// the operation starts (its x-losant-job-name), or an error if the
+// operation starts no job.
+func (o *Operation) JobName() (string, error) {
+	v, ok := o.Op.Extensions[JobNameExtension]
+	if !ok {
+		return "", fmt.Errorf("spec: operation %s has no %s: it starts no job", o.ID, JobNameExtension)
+	}
+	name, ok := v.(string)
+	if !ok || name == "" {
+		return "", fmt.Errorf("spec: operation %s: %s is %v, want a job name", o.ID, JobNameExtension, v)
+	}
+	return name, nil
+}
+
+// Schema returns the component schema of openapi.yaml with the given name,
+// such as Application, with its references resolved. Callers must not
+// modify it.
+func Schema(name string) (*openapi3.Schema, error) {
+	doc, err := document()
+	if err != nil {
+		return nil, err
+	}
+	ref, ok := doc.Components.Schemas[name]
+	if !ok || ref.Value == nil {
+		return nil, fmt.Errorf("spec: openapi.yaml has no schema %q", name)
+	}
+	return ref.Value, nil
 }
