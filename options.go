@@ -62,8 +62,11 @@ func (f clientOption) applyClient(s *settings) error { return f(s) }
 
 // settings is what the options fill in; NewClient validates and freezes it.
 type settings struct {
-	token         string
-	baseURL       string
+	token   string
+	baseURL string
+	// baseURLFrom names where baseURL came from when not WithBaseURL (the
+	// environment variable), for its error.
+	baseURLFrom   string
 	httpClient    *http.Client
 	userAgent     string
 	acceptVersion string
@@ -105,7 +108,7 @@ func WithToken(token string) Option {
 // package api), unless WithInsecureAllowHTTP is also given.
 func WithBaseURL(rawURL string) Option {
 	return clientOption(func(s *settings) error {
-		s.baseURL = rawURL
+		s.baseURL, s.baseURLFrom = rawURL, ""
 		return nil
 	})
 }
