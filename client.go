@@ -38,6 +38,7 @@ type Client struct {
 	call    callSettings // every call's defaults
 	limiter *rate.Limiter
 	logger  *slog.Logger
+	notify  func(RetryNotice)
 	sleep   sleepFunc // sleepContext; tests observe retry and poll waits
 	// codec makes the JSON decoder of response bodies; nil is the
 	// package's codec (codec.go). Tests set it to compare codecs.
@@ -113,7 +114,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		prefix: strings.TrimSuffix(dir.ResolveReference(&url.URL{Path: "./"}).String(), "/"),
 		hc:     s.httpClient, header: h, maxBody: s.maxBody,
 		authorize: func(h http.Header) { h["Authorization"] = auth },
-		call:      s.call, limiter: s.limiter, logger: s.logger, sleep: sleepContext,
+		call:      s.call, limiter: s.limiter, logger: s.logger, notify: s.notify, sleep: sleepContext,
 	}
 	c.initServices()
 	return c, nil

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -76,6 +77,7 @@ type settings struct {
 
 	limiter *rate.Limiter
 	logger  *slog.Logger
+	notify  func(RetryNotice)
 
 	// call holds the defaults of every call, which per-call options
 	// (RequestOption) override.
@@ -259,6 +261,37 @@ func WithLogger(l *slog.Logger) Option {
 			return invalidArg("WithLogger", "the logger is nil")
 		}
 		s.logger = l
+		return nil
+	})
+}
+
+// RetryNotice describes a retry the client is about to wait for, as
+// WithRetryNotify hands it over.
+type RetryNotice struct {
+	// Method and Path are the request's (the path without the query).
+	Method, Path string
+	// Attempt is the attempt that failed, 1 for the first; MaxAttempts is
+	// the policy's. The retry is attempt Attempt+1.
+	Attempt, MaxAttempts int
+	// Reason names the failure briefly: "503", "connection refused",
+	// "attempt timeout"...
+	Reason string
+	// Wait is how long the client waits before the retry.
+	Wait time.Duration
+	// Err is the failed attempt's error.
+	Err error
+}
+
+// WithRetryNotify makes the client call fn before each retry's wait, on
+// the goroutine of the call, so a program can tell its user what it is
+// waiting for (the CLI prints one line on stderr). fn must not block.
+// RetryNotice holds no token.
+func WithRetryNotify(fn func(RetryNotice)) Option {
+	return clientOption(func(s *settings) error {
+		if fn == nil {
+			return invalidArg("WithRetryNotify", "the function is nil")
+		}
+		s.notify = fn
 		return nil
 	})
 }
