@@ -25,18 +25,6 @@ func failingDial(err error, calls *atomic.Int64) func(context.Context, string, s
 	}
 }
 
-// freeLoopbackURL returns the URL of a loopback port nothing listens on.
-func freeLoopbackURL(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return "http://" + addr
-}
-
 // Failures that a retry seconds later cannot mend come back after one
 // attempt; their temporary look-alikes are retried.
 func TestFailFastWhereWaitingCannotHelp(t *testing.T) {
@@ -57,7 +45,7 @@ func TestFailFastWhereWaitingCannotHelp(t *testing.T) {
 		{"no such host", "https://api.losant.invalid", &net.DNSError{Err: "no such host", Name: "api.losant.invalid", IsNotFound: true}, 1, "no such host"},
 		{"http server at an https URL", strings.Replace(plain.URL, "http://", "https://", 1), nil, 1, "HTTP response to HTTPS client"},
 		{"untrusted certificate", untrusted.URL, nil, 1, "certificate"},
-		{"connection refused on loopback", freeLoopbackURL(t), nil, 1, "connection refused"},
+		{"connection refused on loopback", "http://" + closedAddr(t), nil, 1, "connection refused"},
 		{"temporary DNS failure", "https://api.losant.com", &net.DNSError{Err: "server misbehaving", Name: "api.losant.com", IsTemporary: true}, fastRetries.MaxAttempts, ""},
 		{"connection refused by a remote host", "https://api.losant.com", refusedRemote, fastRetries.MaxAttempts, ""},
 	} {
