@@ -7,9 +7,16 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
+
+	losant "github.com/losant-go/losant-go"
+	"github.com/losant-go/losant-go/internal/ops"
 )
 
 // A server nobody runs: the command fails at once (a refused loopback
@@ -126,5 +133,113 @@ func TestInterruptExits130(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "interrupted") {
 		t.Errorf("stderr does not say it was interrupted: %q", stderr.String())
+	}
+}
+
+// serve --help and demo --help list every operation of the spec.
+func TestHelpListsTheServedOperations(t *testing.T) {
+	t.Parallel()
+	for _, cmd := range []string{"serve", "demo"} {
+		r := runCLI(t, nil, cmd, "--help")
+		for _, op := range ops.All {
+			if !strings.Contains(r.stdout, op.Method+" "+op.Path) || !strings.Contains(r.stdout, op.ID) {
+				t.Errorf("%s --help does not list %s %s (%s):\n%s", cmd, op.Method, op.Path, op.ID, r.stdout)
+			}
+		}
+	}
+}
+
+// completions returns what the shell would offer after args, and the
+// completion directive.
+func completions(t *testing.T, args ...string) ([]string, string) {
+	t.Helper()
+	r := runCLI(t, nil, append([]string{"__complete"}, args...)...)
+	if r.code != ExitOK {
+		t.Fatalf("__complete %v: exit %d: %s", args, r.code, r.stderr)
+	}
+	var got []string
+	directive := ""
+	for l := range strings.SplitSeq(strings.TrimSuffix(r.stdout, "\n"), "\n") {
+		if d, ok := strings.CutPrefix(l, ":"); ok {
+			directive = d
+			continue
+		}
+		got = append(got, l)
+	}
+	return got, directive
+}
+
+// Every enum flag completes its values (from the SDK's generated enums);
+// the ID flags complete nothing, not even file names.
+func TestCompletion(t *testing.T) {
+	t.Parallel()
+	noFiles := strconv.Itoa(int(cobra.ShellCompDirectiveNoFileComp))
+	terminal := []string{}
+	for _, s := range losant.ApplicationJobLogStatusValues() {
+		if s.Terminal() {
+			terminal = append(terminal, string(s))
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"joblog", "get", "-o", ""}, []string{"table", "json"}},
+		{[]string{"joblog", "wait", "-o", ""}, []string{"table", "json"}},
+		{[]string{"joblog", "list", "-o", ""}, []string{"table", "json", "jsonl"}},
+		{[]string{"demo", "-o", ""}, []string{"table", "json"}},
+		{[]string{"demo", "--outcome", ""}, terminal},
+		{[]string{"serve", "--outcome", ""}, terminal},
+		{[]string{"joblog", "get", "--app", ""}, nil},
+		{[]string{"joblog", "get", "--job", ""}, nil},
+		{[]string{"joblog", "wait", "--job", ""}, nil},
+		{[]string{"joblog", "list", "--app", ""}, nil},
+	} {
+		got, directive := completions(t, tt.args...)
+		if !slices.Equal(got, tt.want) || directive != noFiles {
+			t.Errorf("completing %v: %q (directive %s), want %q and no file names (%s)", tt.args, got, directive, tt.want, noFiles)
+		}
+	}
+}
+
+// A positional ID is pointed to the flags.
+func TestPositionalIDHintsFlags(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"joblog", "get", testApp, testJob}, "use --app/--job"},
+		{[]string{"joblog", "wait", "--app", testApp, testJob}, "use --app/--job"},
+		{[]string{"joblog", "list", testApp}, "use --app"},
+	} {
+		r := runCLI(t, tokenEnv("http://127.0.0.1:1"), tt.args...)
+		if r.code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d", tt.args, r.code, ExitUsage)
+		}
+		assertOneLine(t, r.stderr, tt.want)
+	}
+}
+
+// get -o json and list -o json indent a job log alike: list's array holds
+// exactly the text get prints, one level deeper.
+func TestGetAndListJSONIndentAlike(t *testing.T) {
+	t.Parallel()
+	log := jobLogJSON("completed", 100, 100, "")
+	api := newFakeAPI(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/jobLogs") {
+			writeJSONBody(w, http.StatusOK, `{"items":[`+log+`],"count":1,"totalCount":1,"perPage":100,"page":0}`)
+			return
+		}
+		writeJSONBody(w, http.StatusOK, log)
+	})
+	get := runCLI(t, tokenEnv(api.URL), "joblog", "get", "--app", testApp, "--job", testJob, "-o", "json")
+	list := runCLI(t, tokenEnv(api.URL), "joblog", "list", "--app", testApp, "-o", "json")
+	if get.code != ExitOK || list.code != ExitOK {
+		t.Fatalf("exit %d and %d: %s%s", get.code, list.code, get.stderr, list.stderr)
+	}
+	item := "  " + strings.ReplaceAll(strings.TrimSuffix(get.stdout, "\n"), "\n", "\n  ")
+	if want := "[\n" + item + "\n]\n"; list.stdout != want {
+		t.Errorf("list -o json:\n%s\nwant get's object one level deeper:\n%s", list.stdout, want)
 	}
 }

@@ -88,7 +88,7 @@ func printError(w io.Writer, err error) {
 func describe(err error) string {
 	var ia *losant.InvalidArgumentError
 	if errors.As(err, &ia) {
-		if flag, ok := sdkParamFlags[ia.Name]; ok {
+		if flag, ok := paramFlags[ia.Name]; ok {
 			return "losant: invalid " + flag + ": " + sdkWords.Replace(ia.Reason)
 		}
 	}
@@ -110,11 +110,3 @@ var sdkWords = strings.NewReplacer(
 	" (RetryPolicy.MaxRetryAfter)", "",
 	"MaxAttempts reached", "no attempts left",
 )
-
-// sdkParamFlags maps the SDK's argument names to the flags that fill them.
-var sdkParamFlags = map[string]string{
-	"applicationId": "--app",
-	"jobId":         "--job",
-	"WithToken":     "--token",
-	"WithBaseURL":   "--url",
-}

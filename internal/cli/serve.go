@@ -12,6 +12,7 @@ import (
 
 	losant "github.com/losant-go/losant-go"
 	"github.com/losant-go/losant-go/api"
+	"github.com/losant-go/losant-go/internal/ops"
 )
 
 // defaultListen is where serve listens unless told otherwise: loopback
@@ -23,17 +24,20 @@ func (a *app) serveCmd() *cobra.Command {
 		listen, data string
 		tokens       []string
 		simulate     time.Duration
-		outcome      = outcomeFlag(losant.ApplicationJobLogStatusCompleted)
+		outcome      losant.ApplicationJobLogStatus
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--data FILE] [--token TOKEN[=SCOPE,SCOPE...]]...",
 		Short: "Run a local Losant-compatible API for tests and demos",
-		Long: `Runs a local, in-memory API that answers "Get application job log" the way
-api.losant.com does, from openapi.yaml, with job logs from --data (a JSON array
-of job logs) or from the spec's examples.
+		Long: `Runs a local, in-memory API that answers the operations of openapi.yaml the
+way api.losant.com does:
+
+` + servedOperations() + `
+
+with job logs from --data (a JSON array of job logs) or from the spec's examples.
 
 Each --token adds a bearer token the server accepts, with the scopes after "="
-(such as applicationJobLog.get or all.Application.read); a token without "="
+(one an operation accepts, such as all.Application.read); a token without "="
 has full access. With no --token at all, any bearer token is accepted with
 full access.
 
@@ -48,7 +52,7 @@ to --outcome, and prints a second line on stderr naming it, so that
   losant serve --listen 127.0.0.1:0 --data joblogs.json --token ci=applicationJobLog.get
   LOSANT_API_URL=http://127.0.0.1:8080 LOSANT_API_TOKEN=dev-token losant joblog get --app 575ec8687ae143cd83dc4a97 --job 575ec76c7ae143cd83dc4a96
   losant serve --token dev-token --simulate 1m --outcome errored`,
-		Args: cobra.NoArgs,
+		Args: noArgs("--listen, --data or --token"),
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&listen, "listen", defaultListen, "address to listen on, HOST:PORT (port 0 picks a free port)")
@@ -56,7 +60,7 @@ to --outcome, and prints a second line on stderr naming it, so that
 	// StringArray, not StringSlice: the commas belong to the scopes.
 	fl.StringArrayVar(&tokens, "token", nil, "accept this bearer token, with the given scopes or full access (repeatable)")
 	fl.DurationVar(&simulate, "simulate", 0, "also run a simulated job for this long (0: none)")
-	fl.Var(&outcome, "outcome", "how the --simulate job ends: completed, errored or failed")
+	outcomeVar(cmd, &outcome, "how the --simulate job ends")
 	cmd.RunE = runE(func(ctx context.Context, _ []string) error {
 		if err := checkListenAddr(listen); err != nil {
 			return err
@@ -86,7 +90,7 @@ to --outcome, and prints a second line on stderr naming it, so that
 		}
 		fmt.Fprintln(a.stderr, "listening on", srv.url)
 		if simulate > 0 {
-			stop, err := simulateJob(ctx, a.stderr, store, simulate, losant.ApplicationJobLogStatus(outcome))
+			stop, err := simulateJob(ctx, a.stderr, store, simulate, outcome)
 			if err != nil {
 				_ = srv.shutdown()
 				return err
@@ -157,7 +161,10 @@ func parseTokens(values []string) (map[string][]string, error) {
 			for s := range strings.SplitSeq(scopeList, ",") {
 				s = strings.TrimSpace(s)
 				if s == "" {
-					return nil, usagef("serve: --token #%d: an empty scope after \"=\"; leave out \"=\" for full access, or list scopes such as applicationJobLog.get", i+1)
+					return nil, usagef("serve: --token #%d: an empty scope after \"=\"; leave out \"=\" for full access, or list scopes such as %s", i+1, ops.All[0].Scopes[len(ops.All[0].Scopes)-1])
+				}
+				if err := checkScope(s); err != nil {
+					return nil, usagef("serve: --token #%d: %v", i+1, err)
 				}
 				scopes = append(scopes, s)
 			}
