@@ -27,6 +27,7 @@ mutations=(
   "every refusal final # retry.go # s/\\&\\& errors.As\\(err, \\&opErr\\) \\&\\& isLoopbackAddr\\(opErr.Addr\\)/\\&\\& (errors.As(err, \\&opErr) || true)/ # . # ^TestFailFast"
   "certificate errors retried # retry.go # s/return \"TLS certificate not trusted\"/return \"\"/ # . # ^TestFailFast"
   "retry notice not sent # request.go # s/if c.notify != nil \\{/if false \\&\\& c.notify != nil {/ # . # ^TestRetryNotify"
+  "WithProgress on every poll # wait.go # s/merr != nil \\|\\| lastJSON == nil \\|\\| !bytes.Equal\\(cur, lastJSON\\)/merr != nil || lastJSON == nil || !bytes.Equal(cur, lastJSON) || true/ # . # ^TestWait"
   "All shift guard of one page # joblog_all.go # s/\\|\\| older\\[key\\] \\|\\|/|| (older[key] \\&\\& false) ||/ # . # ^TestAll"
   "All ignores a short page # joblog_all.go # s/len\\(page.items\\) == 0 \\|\\| len\\(page.items\\) < size/len(page.items) == 0/ # . # ^TestAll"
   "Content-Length pre-check removed # response.go # s/if resp.ContentLength > c.maxBody \\{/if false {/ # . # ^TestContentLengthOverCap"
