@@ -3,7 +3,7 @@
 // run of a long job (data archives, application exports and imports,
 // backfills).
 //
-//	client, err := losant.NewClient(losant.WithToken(os.Getenv("LOSANT_API_TOKEN")))
+//	client, err := losant.NewClient() // $LOSANT_API_TOKEN, $LOSANT_API_URL; or WithToken, WithBaseURL
 //	if err != nil { ... }
 //	log, err := client.ApplicationJobLog.Get(ctx, applicationID, jobID)
 //	fmt.Println(log.GetStatus(), log.GetProgress().GetCompleted())
