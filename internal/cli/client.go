@@ -26,7 +26,7 @@ func (f *clientFlags) register(cmd *cobra.Command) {
 	fl := cmd.PersistentFlags()
 	fl.StringVar(&f.token, "token", "", "API access token (default $"+EnvToken+"; prefer the variable: flags show in process lists)")
 	fl.StringVar(&f.url, "url", "", "API base URL (default $"+EnvURL+", else "+losant.DefaultBaseURL+")")
-	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log each retry (reason and wait) on stderr")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log each retry in full (the whole error, as a log record) on stderr, not as one line")
 }
 
 // newClient builds the SDK client from the flags, falling back on the
