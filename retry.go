@@ -19,7 +19,9 @@ import (
 
 // RetryPolicy says how the client retries a call that failed in a way that
 // may pass: a connection error, a body cut short, an attempt timeout, or a
-// 429, 502, 503 or 504 answer (see APIError.Temporary). Other answers (400,
+// 429, 502, 503 or 504 answer (see APIError.Temporary). Failures waiting
+// cannot mend are returned at once: no such host, an http answer to an
+// https request, a TLS certificate error, a refused connection on loopback. Other answers (400,
 // 401, 403, 404, 500...) are never retried, and neither is an operation
 // that is not idempotent (a POST) unless the call says
 // WithRetryNonIdempotent.
