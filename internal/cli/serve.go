@@ -38,7 +38,7 @@ with job logs from --data (a JSON array of job logs) or from the spec's examples
 
 Each --token adds a bearer token the server accepts, with the scopes after "="
 (one an operation accepts, such as all.Application.read); a token without "="
-has full access. With no --token at all, any bearer token is accepted with
+has full access, and NAME=none none: every operation answers it 403. With no --token at all, any bearer token is accepted with
 full access.
 
 It listens on loopback unless --listen says otherwise; port 0 picks a free
@@ -140,8 +140,12 @@ func loadStore(path string) (*api.Store, error) {
 	return store, nil
 }
 
+// noScope, as in --token NAME=none, makes a token with no scope at all.
+const noScope = "none"
+
 // parseTokens turns --token values, TOKEN or TOKEN=SCOPE,SCOPE..., into
-// api.Options.Tokens. A token without scopes gets full access. Messages
+// api.Options.Tokens. A token without scopes gets full access, one with
+// "=none" no access; a scope no operation accepts is refused. Messages
 // never repeat a token.
 func parseTokens(values []string) (map[string][]string, error) {
 	if len(values) == 0 {
@@ -157,6 +161,13 @@ func parseTokens(values []string) (map[string][]string, error) {
 			return nil, usagef("serve: --token #%d: the same token is given twice", i+1)
 		}
 		var scopes []string
+		if hasScopes && scopeList == noScope {
+			// A token the server knows and every operation refuses (403),
+			// for testing how a client takes a Forbidden answer. The api
+			// package reads it as one scope that no operation accepts.
+			tokens[tok] = []string{noScope}
+			continue
+		}
 		if hasScopes {
 			for s := range strings.SplitSeq(scopeList, ",") {
 				s = strings.TrimSpace(s)

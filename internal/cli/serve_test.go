@@ -125,7 +125,7 @@ func getStatus(t *testing.T, url, token string) (int, string) {
 
 func TestServe(t *testing.T) {
 	t.Parallel()
-	s := startServe(t, "--listen", "127.0.0.1:0", "--token", testToken, "--token", scopedToken+"=applicationJobLog.get", "--token", otherToken+"=applicationJobLogs.get")
+	s := startServe(t, "--listen", "127.0.0.1:0", "--token", testToken, "--token", scopedToken+"=applicationJobLog.get", "--token", otherToken+"=none")
 	if !strings.HasPrefix(s.url, "http://127.0.0.1:") || strings.HasSuffix(s.url, ":0") {
 		t.Fatalf("listening on %q, want a loopback URL with the port it picked", s.url)
 	}

@@ -40,7 +40,7 @@ func checkScope(scope string) error {
 	if slices.Contains(known, scope) {
 		return nil
 	}
-	return fmt.Errorf("no operation of the API accepts the scope %q; did you mean %s?", scope, strings.Join(closest(scope, known, 3), ", "))
+	return fmt.Errorf("no operation of the API accepts the scope %q; did you mean %s? (NAME=%s makes a token every operation refuses)", scope, strings.Join(closest(scope, known, 3), ", "), noScope)
 }
 
 // closest returns up to n of candidates, those nearest to s by edit
