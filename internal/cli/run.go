@@ -24,7 +24,8 @@ const (
 
 // Run executes the losant command line args (without the program name)
 // and returns the exit code: ExitOK, ExitFailure, ExitUsage,
-// ExitJobFailed, or ExitInterrupted when ctx ended the command. Results go to stdout; progress, the serve banner and the
+// ExitJobFailed, or ExitInterrupted when ctx ended the command before it
+// was done. Results go to stdout; progress, the serve banner and the
 // one-line error of a failure go to stderr. env looks up environment
 // variables (os.Getenv in the real command). Cancelling ctx stops any
 // command: serve shuts down cleanly, a wait ends.
