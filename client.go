@@ -1,6 +1,7 @@
 package losant
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -33,6 +34,7 @@ type clientCore struct {
 	call    callSettings // every call's defaults
 	limiter *rate.Limiter
 	logger  *slog.Logger
+	notify  func(RetryNotice)
 	sleep   sleepFunc // sleepContext; tests observe retry and poll waits
 	// codec makes the JSON decoder of response bodies; nil is the
 	// package's codec (codec.go). Tests set it to compare codecs.
@@ -48,13 +50,20 @@ type clientCore struct {
 // waits, and up to 128 idle connections per host. An option with an invalid
 // value makes NewClient fail with an error matching ErrInvalidArgument.
 //
-// NewClient reads nothing but its options: what it knows of the API
+// With no WithToken, NewClient takes the token from $LOSANT_API_TOKEN (EnvToken);
+// with no WithBaseURL, the address from $LOSANT_API_URL (EnvBaseURL), else
+// DefaultBaseURL. An empty variable counts as unset; an option always wins.
+//
+// NewClient reads nothing but its options and those two variables: what it knows of the API
 // (paths, parameter rules, Accept-Version) was generated from openapi.yaml
 // as Go, so it costs microseconds.
 func NewClient(opts ...Option) (*Client, error) {
 	s := settings{
 		baseURL: DefaultBaseURL, maxBody: DefaultMaxResponseBytes, acceptVersion: ops.AcceptVersion,
 		call: callSettings{retry: DefaultRetryPolicy(), attemptTimeout: DefaultAttemptTimeout},
+	}
+	if err := envDefaults(&s); err != nil {
+		return nil, err
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -65,10 +74,14 @@ func NewClient(opts ...Option) (*Client, error) {
 		}
 	}
 	if s.token == "" {
-		return nil, invalidArg("WithToken", "no API token given; pass losant.WithToken (the CLI reads LOSANT_API_TOKEN)")
+		return nil, invalidArg("WithToken", "no API token given; pass losant.WithToken or set $%s", EnvToken)
 	}
 	base, err := checkBaseURL(s.baseURL, s.insecureHTTP)
 	if err != nil {
+		var ia *InvalidArgumentError
+		if s.baseURLFrom != "" && errors.As(err, &ia) {
+			ia.Name = s.baseURLFrom
+		}
 		return nil, err
 	}
 	if s.httpClient == nil {
@@ -97,7 +110,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		prefix: strings.TrimSuffix(dir.ResolveReference(&url.URL{Path: "./"}).String(), "/"),
 		hc:     s.httpClient, header: h, maxBody: s.maxBody,
 		authorize: func(h http.Header) { h["Authorization"] = auth },
-		call:      s.call, limiter: s.limiter, logger: s.logger, sleep: sleepContext,
+		call:      s.call, limiter: s.limiter, logger: s.logger, notify: s.notify, sleep: sleepContext,
 		insecureHTTP: s.insecureHTTP,
 	}}
 	c.initServices()

@@ -3,7 +3,7 @@
 // run of a long job (data archives, application exports and imports,
 // backfills).
 //
-//	client, err := losant.NewClient(losant.WithToken(os.Getenv("LOSANT_API_TOKEN")))
+//	client, err := losant.NewClient() // $LOSANT_API_TOKEN, $LOSANT_API_URL; or WithToken, WithBaseURL
 //	if err != nil { ... }
 //	log, err := client.ApplicationJobLog.Get(ctx, applicationID, jobID)
 //	fmt.Println(log.GetStatus(), log.GetProgress().GetCompleted())
@@ -62,6 +62,8 @@
 // ErrNotFound, ErrRateLimited or ErrServerError. A 2xx body that is not
 // the expected JSON is a *ResponseError matching ErrInvalidResponse; one
 // over the size cap (WithMaxResponseBytes) matches ErrResponseTooLarge.
+// A request that could not connect at all matches ErrUnreachable, and its
+// message names the base URL.
 //
 // # Retries
 //
@@ -72,7 +74,10 @@
 // for the answers retried. A POST is sent once unless the call says
 // WithRetryNonIdempotent. When retries run out, the error is a *RetryError
 // carrying the attempt count, and errors.Is and errors.As still reach the
-// last failure.
+// last failure. What waiting cannot mend is returned at once: a host that
+// does not exist, an http server at an https URL, a TLS certificate
+// error, a refused connection on loopback. WithRetryNotify and WithLogger
+// hear of each retry before its wait.
 //
 // # Waiting for a job
 //

@@ -40,6 +40,11 @@ var (
 	// ErrResponseTooLarge: a response body was larger than the client's
 	// cap (see WithMaxResponseBytes). The rest of the body was not read.
 	ErrResponseTooLarge = errors.New("losant: response too large")
+
+	// ErrUnreachable: no connection to the API could be made (no such
+	// host, nothing listening, a failed TLS handshake or untrusted
+	// certificate). Check the base URL, and that the server runs.
+	ErrUnreachable = errors.New("losant: API unreachable")
 )
 
 // APIError is a non-2xx answer from the API. Type and Message come from

@@ -14,7 +14,7 @@ import (
 var sentinels = []error{
 	losant.ErrBadRequest, losant.ErrUnauthorized, losant.ErrForbidden, losant.ErrNotFound,
 	losant.ErrRateLimited, losant.ErrServerError, losant.ErrInvalidArgument,
-	losant.ErrInvalidResponse, losant.ErrResponseTooLarge, losant.ErrJobFailed,
+	losant.ErrInvalidResponse, losant.ErrResponseTooLarge, losant.ErrJobFailed, losant.ErrUnreachable,
 }
 
 func TestStatusesMapToSentinels(t *testing.T) {

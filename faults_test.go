@@ -599,6 +599,46 @@ func TestFaultDeadlineShorterThanNextWait(t *testing.T) {
 	}
 }
 
+// The answers that may pass if sent again (429 and the gateway's 502, 503
+// and 504) are retried; every other status is final (see
+// TestFaultClientErrorsAreNotRetried).
+func TestFaultRetriedStatuses(t *testing.T) {
+	for _, status := range []int{429, 502, 503, 504} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			f := newFixture(t, steps(respond(status, `{"type":"X","message":"later"}`), ok200))
+			waits := observeWaits(f.client)
+			log, err := f.client.ApplicationJobLog.Get(safeCtx(t), appID, jobID)
+			wantJobLog(t, log, err)
+			wantAttempts(t, f, 2)
+			wantWaitsWithinJitter(t, waits.all(), 1)
+
+			f = newFixture(t, respond(status, `{"type":"X","message":"later"}`), losant.WithoutRetries())
+			_, err = f.client.ApplicationJobLog.Get(safeCtx(t), appID, jobID)
+			if apiErr := isAPIError(t, err); !apiErr.Temporary() {
+				t.Errorf("APIError{%d}.Temporary() = false, want true", status)
+			}
+		})
+	}
+}
+
+// A Retry-After over MaxRetryAfter but within MaxElapsed is refused for
+// MaxRetryAfter's sake: the budget alone would have allowed the wait.
+func TestFaultRetryAfterBetweenMaxRetryAfterAndMaxElapsed(t *testing.T) {
+	// fastRetries: MaxRetryAfter 5 s, MaxElapsed 10 s.
+	f := newFixture(t, steps(respond(http.StatusServiceUnavailable, `{"type":"ServiceUnavailable"}`, "Retry-After", "7"), ok200))
+	var waits []time.Duration
+	losant.FakeSleep(f.client, func(d time.Duration) { waits = append(waits, d) })
+	_, err := f.client.ApplicationJobLog.Get(safeCtx(t), appID, jobID)
+	apiErr := isAPIError(t, err)
+	wantAttempts(t, f, 1)
+	if len(waits) != 0 {
+		t.Errorf("the client waited %v for a Retry-After over MaxRetryAfter", waits)
+	}
+	if apiErr.RetryAfter != 7*time.Second || !strings.Contains(err.Error(), "MaxRetryAfter") {
+		t.Errorf("error %v (RetryAfter %v), want the 503 with RetryAfter 7s, refused for MaxRetryAfter", err, apiErr.RetryAfter)
+	}
+}
+
 // A Retry-After over the policy's MaxRetryAfter is handed to the caller at
 // once, with APIError.RetryAfter set.
 func TestFaultRetryAfterOverLimit(t *testing.T) {

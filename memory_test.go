@@ -86,7 +86,9 @@ func wantTooLarge(t *testing.T, err error) {
 
 // A body whose Content-Length is over the cap fails before a byte of it is
 // read: the server sends the headers and then blocks before the body, and
-// Get returns while it is still blocked, without retrying.
+// Get returns while it is still blocked, without retrying. (A client that
+// tried to read the body would wait for it until its attempt timeout, and
+// fail with ErrTimeout instead.)
 func TestContentLengthOverCapReadsNoBody(t *testing.T) {
 	const limit = 1 << 20
 	for _, g := range getters {
@@ -105,7 +107,7 @@ func TestContentLengthOverCapReadsNoBody(t *testing.T) {
 					case <-release:
 					case <-r.Context().Done():
 					}
-				}, losant.WithMaxResponseBytes(limit), losant.WithHTTPClient(hc))
+				}, losant.WithMaxResponseBytes(limit), losant.WithHTTPClient(hc), losant.WithAttemptTimeout(5*time.Second))
 				t.Cleanup(func() { close(release) }) // before the server closes: it waits for handlers
 				err := g.get(safeCtx(t), f.client)
 				wantTooLarge(t, err)

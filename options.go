@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -17,33 +18,9 @@ const DefaultBaseURL = "https://api.losant.com"
 // reads: 20 MiB, above the largest job log we know of (a log with 100,000
 // validation errors is about 17 MiB; 20 MiB holds about 120,000), and low
 // enough that `losant joblog get` of a job log stays under 200 MB of peak
-// RSS (scripts/memory.sh). Raise it with WithMaxResponseBytes.
-//
-// What a body costs (BenchmarkDecodeMemory, scripts/memory.sh):
-//
-//   - A body whose Content-Length is over the cap costs nothing: it is
-//     refused before a byte of it is read. A chunked one is refused at the
-//     cap, having cost at most what a body of the cap's size costs.
-//   - Get decodes as the body arrives, without holding it: the model of a
-//     job log of validation errors and download URLs keeps 1.6 times the
-//     body, and the decode allocates 2.0 times it in all: about 42 MB at the
-//     cap (a process that only calls Get: 43 MB of peak RSS).
-//   - The shape of a body matters more than its size: 20 MiB of nothing but
-//     empty validation errors ({},{},...) would decode to seven million
-//     32-byte structs, 400 MB. So a decode into a model also admits at most
-//     one JSON value per 16 bytes of the cap (1.3 million at the default,
-//     twice what the densest real job log holds); past that the body is
-//     refused with ErrResponseTooLarge while it is read, so that worst
-//     case costs about 40 MB of peak RSS in the CLI. The worst body under
-//     both bounds decodes to about 90 MB.
-//   - GetRaw and ListRaw keep the body as it arrived, in one slice of its
-//     Content-Length (twice while a chunked body's pieces are joined): at
-//     most 21 MB at the cap, 42 MB while joining. They count no values.
-//
-// What the caller then does with the value comes on top: the CLI's table
-// of a job log just under the cap peaks at about 80 MB of RSS, and its -o
-// json prints a large object as it came, without indenting a copy
-// (scripts/memory.sh prints every figure).
+// RSS (scripts/memory.sh). Raise it with WithMaxResponseBytes. A body
+// whose Content-Length is over the cap is refused unread; docs/memory.md
+// gives what a body under it costs.
 const DefaultMaxResponseBytes int64 = 20 << 20
 
 // An Option configures a Client. Pass options to NewClient; an option given
@@ -62,8 +39,11 @@ func (f clientOption) applyClient(s *settings) error { return f(s) }
 
 // settings is what the options fill in; NewClient validates and freezes it.
 type settings struct {
-	token         string
-	baseURL       string
+	token   string
+	baseURL string
+	// baseURLFrom names where baseURL came from when not WithBaseURL (the
+	// environment variable), for its error.
+	baseURLFrom   string
 	httpClient    *http.Client
 	userAgent     string
 	acceptVersion string
@@ -72,6 +52,7 @@ type settings struct {
 
 	limiter *rate.Limiter
 	logger  *slog.Logger
+	notify  func(RetryNotice)
 
 	// call holds the defaults of every call, which per-call options
 	// (RequestOption) override.
@@ -104,7 +85,7 @@ func WithToken(token string) Option {
 // package api), unless WithInsecureAllowHTTP is also given.
 func WithBaseURL(rawURL string) Option {
 	return clientOption(func(s *settings) error {
-		s.baseURL = rawURL
+		s.baseURL, s.baseURLFrom = rawURL, ""
 		return nil
 	})
 }
@@ -242,6 +223,37 @@ func WithLogger(l *slog.Logger) Option {
 			return invalidArg("WithLogger", "the logger is nil")
 		}
 		s.logger = l
+		return nil
+	})
+}
+
+// RetryNotice describes a retry the client is about to wait for, as
+// WithRetryNotify hands it over.
+type RetryNotice struct {
+	// Method and Path are the request's (the path without the query).
+	Method, Path string
+	// Attempt is the attempt that failed, 1 for the first; MaxAttempts is
+	// the policy's. The retry is attempt Attempt+1.
+	Attempt, MaxAttempts int
+	// Reason names the failure briefly: "503", "connection refused",
+	// "attempt timeout"...
+	Reason string
+	// Wait is how long the client waits before the retry.
+	Wait time.Duration
+	// Err is the failed attempt's error.
+	Err error
+}
+
+// WithRetryNotify makes the client call fn before each retry's wait, on
+// the goroutine of the call, so a program can tell its user what it is
+// waiting for (the CLI prints one line on stderr). fn must not block.
+// RetryNotice holds no token.
+func WithRetryNotify(fn func(RetryNotice)) Option {
+	return clientOption(func(s *settings) error {
+		if fn == nil {
+			return invalidArg("WithRetryNotify", "the function is nil")
+		}
+		s.notify = fn
 		return nil
 	})
 }

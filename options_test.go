@@ -14,6 +14,7 @@ import (
 )
 
 func TestNewClientRefusesInvalidOptions(t *testing.T) {
+	t.Setenv(losant.EnvToken, "") // "no token" means none in the environment either
 	tok := losant.WithToken(testToken)
 	tests := []struct {
 		name    string

@@ -2,9 +2,11 @@ package losant
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -91,6 +93,10 @@ func (c *Client) do(ctx context.Context, r *request, out any, opts []RequestOpti
 					slog.String("method", req.Method), slog.String("path", req.URL.Path),
 					slog.Int("attempt", n), slog.String("reason", v.reason),
 					slog.Duration("wait", wait), slog.String("error", err.Error()))
+			}
+			if c.notify != nil {
+				c.notify(RetryNotice{Method: req.Method, Path: req.URL.Path, Attempt: n, MaxAttempts: policy.MaxAttempts,
+					Reason: v.reason, Wait: wait, Err: err})
 			}
 		}, c.sleep, &attempts)
 	if cs.response != nil {
@@ -189,7 +195,7 @@ func (c *Client) roundTrip(op *ops.Operation, req *http.Request, out any, last *
 	*last = responseMeta{sent: sent}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("losant: %s %s: %w", req.Method, req.URL.Path, err)
+		return &requestError{method: req.Method, path: req.URL.Path, base: c.BaseURL(), err: err}
 	}
 	defer resp.Body.Close()
 	*last = responseMeta{status: resp.StatusCode, header: resp.Header, sent: true}
@@ -226,4 +232,44 @@ func declaredStatuses(op *ops.Operation) string {
 		}
 	}
 	return s
+}
+
+// requestError is a request that got no answer: the connection could not
+// be made, broke, or the context ended. Its message gives the cause once,
+// without the URL that net/http's *url.Error repeats (the path again, and
+// the query), and names the API's base URL when it could not be reached,
+// the likeliest thing to fix.
+type requestError struct {
+	method, path, base string
+	err                error
+}
+
+func (e *requestError) Error() string {
+	cause := e.err
+	var ue *url.Error
+	if errors.As(cause, &ue) {
+		cause = ue.Err
+	}
+	if unreachable(e.err) {
+		return fmt.Sprintf("losant: %s %s: cannot reach the API at %s: %v", e.method, e.path, e.base, cause)
+	}
+	return fmt.Sprintf("losant: %s %s: %v", e.method, e.path, cause)
+}
+
+// Unwrap gives errors.Is and errors.As the *url.Error and, when no
+// connection could be made, ErrUnreachable.
+func (e *requestError) Unwrap() []error {
+	if unreachable(e.err) {
+		return []error{e.err, ErrUnreachable}
+	}
+	return []error{e.err}
+}
+
+// unreachable reports whether err says no connection to the API could be
+// made: no such host, nothing listening, no route, or a TLS handshake
+// that failed.
+func unreachable(err error) bool {
+	var opErr *net.OpError
+	var dnsErr *net.DNSError
+	return (errors.As(err, &opErr) && opErr.Op == "dial") || errors.As(err, &dnsErr) || failsAgain(err) != ""
 }

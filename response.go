@@ -43,10 +43,14 @@ func (c *Client) decode(req *http.Request, resp *http.Response, out any) error {
 		return f.err(errors.New("content type is not JSON"), head)
 	}
 	body := &cappedReader{r: resp.Body, left: c.maxBody}
+	// What the body may take is bounded by the cap, never by what the
+	// server announced: buffers sized from size stay within the cap even
+	// if the check above were gone.
+	size := min(resp.ContentLength, c.maxBody)
 	if raw, ok := out.(*rawObject); ok {
-		return c.decodeRaw(f, body, resp.ContentLength, raw)
+		return c.decodeRaw(f, body, size, raw)
 	}
-	return c.decodeStream(f, body, resp.ContentLength, out)
+	return c.decodeStream(f, body, size, out)
 }
 
 // bytesPerValue is the fewest body bytes per JSON value the client decodes

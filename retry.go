@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -18,7 +19,9 @@ import (
 
 // RetryPolicy says how the client retries a call that failed in a way that
 // may pass: a connection error, a body cut short, an attempt timeout, or a
-// 429, 502, 503 or 504 answer (see APIError.Temporary). Other answers (400,
+// 429, 502, 503 or 504 answer (see APIError.Temporary). Failures waiting
+// cannot mend are returned at once: no such host, an http answer to an
+// https request, a TLS certificate error, a refused connection on loopback. Other answers (400,
 // 401, 403, 404, 500...) are never retried, and neither is an operation
 // that is not idempotent (a POST) unless the call says
 // WithRetryNonIdempotent.
@@ -152,26 +155,72 @@ func classify(err error) verdict {
 	if errors.As(err, &apiErr) {
 		return verdict{retry: apiErr.Temporary(), after: apiErr.RetryAfter, reason: strconv.Itoa(apiErr.StatusCode)}
 	}
-	var certErr *tls.CertificateVerificationError
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
+	if reason := failsAgain(err); reason != "" {
+		return verdict{reason: reason}
+	}
 	switch {
-	case errors.Is(err, ErrResponseTooLarge), errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
-		return verdict{reason: "permanent"}
 	case errors.Is(err, ErrTimeout):
 		return verdict{retry: true, reason: "attempt timeout"}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return verdict{reason: "context"}
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return verdict{retry: true, reason: "connection closed early"}
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE):
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return verdict{retry: true, reason: "connection refused"}
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		return verdict{retry: true, reason: "connection error"}
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return verdict{retry: true, reason: "temporary DNS failure"}
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) {
 		return verdict{retry: true, reason: "network error"}
 	}
 	return verdict{reason: "not retryable"}
+}
+
+// failsAgain names a failure that sending the same request again, seconds
+// later, cannot mend, or returns "". Waiting for these only delays the
+// answer the caller needs: fix the URL, the server or its certificate.
+func failsAgain(err error) string {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalidCert x509.CertificateInvalidError
+	var recordErr tls.RecordHeaderError
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, ErrResponseTooLarge):
+		return "body too large"
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &invalidCert):
+		return "TLS certificate not trusted"
+	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		// net/http reports an http answer to a TLS handshake as a plain
+		// error, with nothing to match but its text.
+		return "not a TLS server (http, not https?)"
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return "no such host"
+	case errors.Is(err, syscall.ECONNREFUSED) && errors.As(err, &opErr) && isLoopbackAddr(opErr.Addr):
+		// Nothing listens on this machine's port: a server starting up
+		// in the next seconds is the exception, a wrong port the rule.
+		return "connection refused on loopback"
+	}
+	return ""
+}
+
+// isLoopbackAddr reports whether a is a loopback IP address.
+func isLoopbackAddr(a net.Addr) bool {
+	switch a := a.(type) {
+	case *net.TCPAddr:
+		return a.IP.IsLoopback()
+	case nil:
+		return false
+	}
+	host, _, err := net.SplitHostPort(a.String())
+	return err == nil && isLoopback(host)
 }
 
 // sleepFunc waits for d or until ctx ends. Tests replace the client's to

@@ -1,7 +1,9 @@
 package losant
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -92,9 +94,11 @@ func WithMaxPollInterval(d time.Duration) WaitOption {
 	})
 }
 
-// WithProgress calls fn with the job log after every poll, the last one
-// included, from the goroutine that called Wait. Each poll's log is a new
-// value, so fn may keep it.
+// WithProgress calls fn with the job log after the first poll and after
+// every poll whose log differs from the one before (its status, progress
+// or any other field the API sent), the last one included, from the
+// goroutine that called Wait. A poll that finds nothing new calls nothing.
+// Each call's log is a new value, so fn may keep it.
 func WithProgress(fn func(*ApplicationJobLog)) WaitOption {
 	return waitOption(func(c *waitConfig) error {
 		c.progress = fn
@@ -128,6 +132,7 @@ func (s *ApplicationJobLogService) Wait(ctx context.Context, applicationID, jobI
 		return nil, invalidArg("WithMaxPollInterval", "the maximum interval %v is below the poll interval %v", cfg.maxInterval, cfg.interval)
 	}
 	var last *ApplicationJobLog
+	var lastJSON []byte // last as JSON, to tell a changed log from the same one
 	delay := cfg.interval
 	for {
 		log, err := s.Get(ctx, applicationID, jobID, cfg.request...)
@@ -139,7 +144,13 @@ func (s *ApplicationJobLogService) Wait(ctx context.Context, applicationID, jobI
 		}
 		last = log
 		if cfg.progress != nil {
-			cfg.progress(log)
+			// Comparing the model's JSON compares every field, unknown
+			// enum values included, without a hand-kept field list.
+			cur, merr := json.Marshal(log)
+			if merr != nil || lastJSON == nil || !bytes.Equal(cur, lastJSON) {
+				cfg.progress(log)
+			}
+			lastJSON = cur
 		}
 		if log.Finished() {
 			return log, jobOutcome(applicationID, jobID, log)

@@ -60,6 +60,30 @@ func TestWaitUntilCompleted(t *testing.T) {
 	}
 }
 
+// WithProgress fires for the first poll and for each poll whose log
+// changed, not for polls that find the same log again.
+func TestWaitProgressOnlyWhenTheLogChanged(t *testing.T) {
+	f := newFixture(t, sequence(
+		progressBody("queued", 0), progressBody("queued", 0), progressBody("inProgress", 10),
+		progressBody("inProgress", 10), progressBody("inProgress", 10), progressBody("inProgress", 50),
+		`{"id":"`+jobID+`","status":"inProgress","progress":{"completed":50,"total":100,"status":"copying"}}`,
+		progressBody("completed", 100)))
+	var seen []string
+	opts := append(fastPolls, losant.WithProgress(func(l *losant.ApplicationJobLog) {
+		seen = append(seen, fmt.Sprintf("%s %v %s", l.GetStatus(), l.GetProgress().GetCompleted(), l.GetProgress().GetStatus()))
+	}))
+	if _, err := f.client.ApplicationJobLog.Wait(waitCtx(t), appID, jobID, opts...); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"queued 0 ", "inProgress 10 ", "inProgress 50 ", "inProgress 50 copying", "completed 100 "}
+	if fmt.Sprint(seen) != fmt.Sprint(want) {
+		t.Errorf("progress callbacks %q, want %q", seen, want)
+	}
+	if n := f.requests.Load(); n != 8 {
+		t.Errorf("%d polls, want 8", n)
+	}
+}
+
 func TestWaitReportsFailedJobs(t *testing.T) {
 	tests := []struct {
 		status, errJSON, wantMsg string

@@ -48,8 +48,10 @@ type listParams struct {
 
 // newListParams validates the list endpoint's parameters as received:
 // sortField is name, status, resourceType, runQueuedAt, runStartedAt or
-// runCompletedAt ("" is runQueuedAt); sortDirection is asc or desc, in
-// lower or upper case ("" is asc); page is 0 or more; perPage is 1 or more
+// runCompletedAt ("" is runQueuedAt); sortDirection is asc or desc ("" is
+// asc; requests reach this already checked against the spec's enum, which
+// has only those two, while a direct caller's ASC or DESC is taken too);
+// page is 0 or more; perPage is 1 or more
 // (when the request has none, pass defaultListPerPage); query is the JSON
 // text of an advanced query ("" for none). Every problem is a
 // *listParamError.

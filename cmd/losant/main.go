@@ -11,7 +11,7 @@
 //
 // Exit codes: 0 success; 1 API or network failure, or --timeout ran out;
 // 2 usage error or invalid input (nothing was sent); 3 the waited job ended
-// errored or failed.
+// errored or failed; 130 interrupted (Ctrl-C) before it was done.
 package main
 
 import (

@@ -109,6 +109,42 @@ func TestServeStopsOnSignal(t *testing.T) {
 	}
 }
 
+// TestInterruptExits130 interrupts a demo while it waits for its job: the
+// process exits 130, as a shell reports a command ended by Ctrl-C.
+func TestInterruptExits130(t *testing.T) {
+	cmd := command(t, "demo", "--duration", "1m")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() && !strings.HasPrefix(lines.Text(), "$ losant joblog wait") {
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, stdout)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if code := exitCode(t, err); code != 130 {
+			t.Errorf("exit %d after SIGINT, want 130; stderr: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("the demo did not stop within 10s of SIGINT")
+	}
+	if !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("stderr does not say it was interrupted: %q", stderr.String())
+	}
+}
+
 // TestExitCodes checks the process's exit codes end to end.
 func TestExitCodes(t *testing.T) {
 	tests := []struct {

@@ -173,7 +173,7 @@ test('an unknown application: 404 NotFound "Application was not found"', async (
   assertLosantError(err, 404, 'NotFound', 'Application was not found');
 });
 
-test('tokens without a scope the list accepts (applicationJobLog.get alone, device.get): 403 Forbidden', async () => {
+test('tokens without a scope the list accepts (applicationJobLog.get alone, none): 403 Forbidden', async () => {
   for (const token of [tokens.reader, tokens.other]) {
     const client = api.createClient({ accessToken: token, url });
     const err = await rejection(() => listJobLogs(client, { applicationId }));

@@ -39,7 +39,7 @@ export const tokens = {
   full: env("LOSANT_CONTRACT_TOKEN_FULL"),
   /** only applicationJobLog.get */
   reader: env("LOSANT_CONTRACT_TOKEN_READER"),
-  /** only a scope no operation here accepts (device.get) */
+  /** no scope at all (--token noscope=none): every operation refuses it */
   noscope: env("LOSANT_CONTRACT_TOKEN_NOSCOPE"),
 } as const;
 

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -32,32 +34,37 @@ const (
 func (a *app) demoCmd() *cobra.Command {
 	var (
 		duration time.Duration
-		outcome  = outcomeFlag(losant.ApplicationJobLogStatusCompleted)
-		output   = outputTable
+		outcome  losant.ApplicationJobLogStatus
+		output   outputFormat
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Try everything offline: a local API, a job log, and a simulated job to wait for",
-		Long: `Runs the local Losant API in-process on a free loopback port, with the
-spec's example job logs and an API token made up for the run, then does what
-you would do against api.losant.com: gets a job log and prints it, lists the
-application's job logs, and waits
-for a simulated job, showing its progress, until it ends. Needs no token and
-no network. Exits like "joblog wait": 0 when the job completed, 3 when it
-ended errored or failed (see --outcome).`,
+		Long: `Runs the local Losant API in-process on a free loopback port, serving the
+operations of openapi.yaml:
+
+` + servedOperations() + `
+
+with the spec's example job logs and an API token made up for the run, then
+does what you would do against api.losant.com: gets a job log and prints it,
+lists the application's job logs, and waits for a simulated job, showing its
+progress, until it ends. Needs no token and no network. With -o json, stdout
+holds one JSON document ({"get": ..., "list": [...], "wait": ...}) and the
+story goes to stderr. Exits like "joblog wait": 0 when the job completed, 3
+when it ended errored or failed (see --outcome).`,
 		Example: `  losant demo
   losant demo --outcome errored -o json`,
-		Args: cobra.NoArgs,
+		Args: noArgs("--duration, --outcome or -o"),
 	}
 	fl := cmd.Flags()
 	fl.DurationVar(&duration, "duration", defaultDemoDuration, "how long the simulated job runs")
-	fl.Var(&outcome, "outcome", "how the simulated job ends: completed, errored or failed")
-	fl.VarP(&output, "output", "o", "output format: table or json")
+	outcomeVar(cmd, &outcome, "how the simulated job ends")
+	outputVar(cmd, &output, outputTable, outputJSON)
 	cmd.RunE = runE(func(ctx context.Context, _ []string) error {
 		if duration <= 0 {
 			return usagef("invalid --duration %v: want a positive duration such as 4s", duration)
 		}
-		return a.demo(ctx, duration, losant.ApplicationJobLogStatus(outcome), output)
+		return a.demo(ctx, duration, outcome, output)
 	})
 	return cmd
 }
@@ -96,10 +103,11 @@ func (a *app) demo(ctx context.Context, duration time.Duration, outcome losant.A
 		return err
 	}
 	// The story goes with the job logs; with -o json it goes to stderr,
-	// so that stdout holds only the two JSON objects.
-	out := a.stdout
+	// so that stdout holds one JSON document: what get, list and wait
+	// printed, under those names.
+	out, doc := a.stdout, (*demoDocument)(nil)
 	if output == outputJSON {
-		out = a.stderr
+		out, doc = a.stderr, &demoDocument{}
 	}
 	fmt.Fprintf(out, "Local Losant API running in-process at %s\n", srv.url)
 	fmt.Fprintf(out, "(example data from openapi.yaml, an API token made up for this run; no network needed)\n\n")
@@ -107,28 +115,40 @@ func (a *app) demo(ctx context.Context, duration time.Duration, outcome losant.A
 	// 1. Get a job log.
 	jf := &jobFlags{app: *example.ApplicationID, job: *example.ID, output: output}
 	printCommand(out, "get", jf)
-	log, err := c.ApplicationJobLog.Get(ctx, jf.app, jf.job)
-	if err != nil {
-		return err
-	}
-	if err := writeJobLog(a.stdout, output, log); err != nil {
-		return err
+	if doc != nil {
+		if doc.Get, err = c.ApplicationJobLog.GetRaw(ctx, jf.app, jf.job); err != nil {
+			return err
+		}
+	} else {
+		log, err := c.ApplicationJobLog.Get(ctx, jf.app, jf.job)
+		if err != nil {
+			return err
+		}
+		if err := writeJobLog(a.stdout, output, log); err != nil {
+			return err
+		}
 	}
 
-	// 2. List the application's job logs: a short table, with the story
-	// (stdout keeps only the job logs' JSON objects with -o json).
+	// 2. List the application's job logs: a short table with the story,
+	// or the document's "list".
 	lf := &listFlags{
 		app: jf.app, sort: string(losant.ApplicationJobLogSortFieldRunQueuedAt), order: string(losant.SortDirectionDesc),
-		pageSize: losant.DefaultPageSize, limit: demoListLimit, output: listTable,
+		pageSize: losant.DefaultPageSize, limit: demoListLimit, output: output,
 	}
-	fmt.Fprintf(out, "\nThe application's job logs, newest first:\n$ losant joblog list --app %s --order %s --limit %d\n", lf.app, lf.order, lf.limit)
+	fmt.Fprintf(out, "\nThe application's job logs, newest first:\n$ losant joblog list --app %s --order %s --limit %d%s\n", lf.app, lf.order, lf.limit, formatArg(output))
 	params, err := lf.params()
 	if err != nil {
 		return err
 	}
-	if err := listJobLogs(ctx, out, c, lf, params); err != nil {
+	var list bytes.Buffer
+	listOut := io.Writer(out)
+	if doc != nil {
+		listOut = &list
+	}
+	if err := listJobLogs(ctx, listOut, c, lf, params); err != nil {
 		return err
 	}
+	doc.setList(list.Bytes())
 
 	// 3. Wait for a simulated job.
 	simCtx, stopSim := context.WithCancel(ctx)
@@ -151,7 +171,20 @@ func (a *app) demo(ctx context.Context, duration time.Duration, outcome losant.A
 		return err
 	}
 	defer cancel()
-	if err := a.wait(waitCtx, c, wf, losant.WithPollInterval(demoPollInterval), losant.WithMaxPollInterval(demoMaxPollInterval)); err != nil {
+	var waited bytes.Buffer
+	waitOut := a.stdout
+	if doc != nil {
+		waitOut = &waited
+	}
+	err = a.wait(waitCtx, waitOut, c, wf, losant.WithPollInterval(demoPollInterval), losant.WithMaxPollInterval(demoMaxPollInterval))
+	if doc != nil && waited.Len() > 0 {
+		// The job log is printed also when the job ended errored or failed.
+		doc.Wait = bytes.TrimSpace(waited.Bytes())
+		if werr := doc.write(a.stdout); werr != nil {
+			return werr
+		}
+	}
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "\nNext: \"losant serve --token dev-token\" runs this API for your own code and tests;\n"+
@@ -161,11 +194,39 @@ func (a *app) demo(ctx context.Context, duration time.Duration, outcome losant.A
 
 // printCommand shows the losant command that does what the demo does next.
 func printCommand(w io.Writer, sub string, jf *jobFlags) {
-	cmd := fmt.Sprintf("$ losant joblog %s --app %s --job %s", sub, jf.app, jf.job)
-	if jf.output != outputTable {
-		cmd += " -o " + string(jf.output)
+	fmt.Fprintf(w, "$ losant joblog %s --app %s --job %s%s\n", sub, jf.app, jf.job, formatArg(jf.output))
+}
+
+// formatArg is the -o argument that asks for f, "" for the default.
+func formatArg(f outputFormat) string {
+	if f == outputTable {
+		return ""
 	}
-	fmt.Fprintln(w, cmd)
+	return " -o " + string(f)
+}
+
+// demoDocument is what "demo -o json" prints: one JSON object holding what
+// each command shown would have printed.
+type demoDocument struct {
+	Get  json.RawMessage `json:"get"`
+	List json.RawMessage `json:"list"`
+	Wait json.RawMessage `json:"wait"`
+}
+
+// setList keeps the list's JSON array; a nil document keeps nothing.
+func (d *demoDocument) setList(b []byte) {
+	if d != nil {
+		d.List = bytes.TrimSpace(b)
+	}
+}
+
+// write prints the document, indented as every JSON output of the command.
+func (d *demoDocument) write(w io.Writer) error {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return writeRawJSON(w, b)
 }
 
 // demoToken makes up a random API token for one demo run.
@@ -175,21 +236,4 @@ func demoToken() (string, error) {
 		return "", fmt.Errorf("demo: making up a token: %w", err)
 	}
 	return "demo-" + hex.EncodeToString(b), nil
-}
-
-// outcomeFlag is the value of --outcome (demo, serve --simulate): a
-// terminal status.
-type outcomeFlag losant.ApplicationJobLogStatus
-
-func (o *outcomeFlag) String() string { return string(*o) }
-func (o *outcomeFlag) Type() string   { return "status" }
-
-// Set accepts completed, errored or failed.
-func (o *outcomeFlag) Set(v string) error {
-	switch s := losant.ApplicationJobLogStatus(v); s {
-	case losant.ApplicationJobLogStatusCompleted, losant.ApplicationJobLogStatusErrored, losant.ApplicationJobLogStatusFailed:
-		*o = outcomeFlag(s)
-		return nil
-	}
-	return fmt.Errorf("want completed, errored or failed, not %q", v)
 }

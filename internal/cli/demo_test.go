@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"regexp"
@@ -54,26 +55,29 @@ func TestDemo(t *testing.T) {
 	}
 }
 
-// TestDemoJSON checks that with -o json, stdout holds only the two job
-// logs as JSON objects, the story going to stderr.
+// TestDemoJSON checks that with -o json, stdout holds one JSON document,
+// what get, list and wait print, indented as they indent, the story going
+// to stderr.
 func TestDemoJSON(t *testing.T) {
 	t.Parallel()
 	r := runCLI(t, nil, "demo", "--duration", "300ms", "-o", "json")
 	if r.code != ExitOK {
 		t.Fatalf("exit code %d: %s", r.code, r.stderr)
 	}
-	dec := json.NewDecoder(strings.NewReader(r.stdout))
-	for i := range 2 {
-		var log map[string]any
-		if err := dec.Decode(&log); err != nil {
-			t.Fatalf("JSON object %d: %v\n%s", i+1, err, r.stdout)
-		}
-		if log["status"] != "completed" {
-			t.Errorf("JSON object %d has status %v", i+1, log["status"])
-		}
+	doc := decodeOneObject(t, r.stdout)
+	get, _ := doc["get"].(map[string]any)
+	list, _ := doc["list"].([]any)
+	wait, _ := doc["wait"].(map[string]any)
+	if get["status"] != "completed" || get["id"] != exampleJob || len(list) == 0 || wait["status"] != "completed" {
+		t.Errorf("document %v, want get (the example), list and wait (completed)", doc)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		t.Errorf("stdout holds more than two JSON objects:\n%s", r.stdout)
+	if len(doc) != 3 {
+		t.Errorf("document keys %v, want get, list and wait", doc)
+	}
+	var want bytes.Buffer
+	_ = json.Indent(&want, []byte(r.stdout), "", "  ")
+	if want.String() != r.stdout {
+		t.Errorf("the document is not indented by two spaces a level:\n%s", r.stdout)
 	}
 	if !strings.Contains(r.stderr, "running in-process at http://127.0.0.1:") || !strings.Contains(r.stderr, "$ losant joblog list") {
 		t.Errorf("the story is not on stderr:\n%s", r.stderr)

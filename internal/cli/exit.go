@@ -23,6 +23,10 @@ const (
 	ExitUsage = 2
 	// ExitJobFailed: the waited job ended errored or failed.
 	ExitJobFailed = 3
+	// ExitInterrupted: the command was interrupted (Ctrl-C, SIGTERM)
+	// before it was done, 128 + SIGINT as shells report it. serve, which
+	// runs until interrupted, exits 0 when it stops cleanly.
+	ExitInterrupted = 130
 )
 
 // usageError is a mistake in how the command was called.
@@ -79,21 +83,30 @@ func printError(w io.Writer, err error) {
 }
 
 // describe words err for a person, naming the CLI's flags where the SDK
-// names its own parameters.
+// names its own parameters or options, and saying what to check when the
+// API could not be reached.
 func describe(err error) string {
 	var ia *losant.InvalidArgumentError
 	if errors.As(err, &ia) {
-		if flag, ok := sdkParamFlags[ia.Name]; ok {
-			return "losant: invalid " + flag + ": " + ia.Reason
+		if flag, ok := paramFlags[ia.Name]; ok {
+			return "losant: invalid " + flag + ": " + sdkWords.Replace(ia.Reason)
 		}
 	}
-	return err.Error()
+	msg := sdkWords.Replace(err.Error())
+	if errors.Is(err, losant.ErrUnreachable) {
+		msg += "; check --url (or $" + EnvURL + "), and that the server is running"
+	}
+	return msg
 }
 
-// sdkParamFlags maps the SDK's argument names to the flags that fill them.
-var sdkParamFlags = map[string]string{
-	"applicationId": "--app",
-	"jobId":         "--job",
-	"WithToken":     "--token",
-	"WithBaseURL":   "--url",
-}
+// sdkWords rewords the SDK's remedies, which name its options, for the
+// command line, which has flags or nothing to offer instead.
+var sdkWords = strings.NewReplacer(
+	" (raise the cap with WithMaxResponseBytes)", "",
+	"raise the cap with WithMaxResponseBytes, or read it with a ...Raw method", "print it with -o json",
+	" (or add WithInsecureAllowHTTP)", "",
+	"pass the token with WithToken", "pass the token with --token or $"+EnvToken,
+	" (RetryPolicy.MaxElapsed)", "",
+	" (RetryPolicy.MaxRetryAfter)", "",
+	"MaxAttempts reached", "no attempts left",
+)

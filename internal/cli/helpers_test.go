@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -169,4 +170,23 @@ func sequence(bodies ...string) func(int, http.ResponseWriter, *http.Request) {
 	return func(call int, w http.ResponseWriter, _ *http.Request) {
 		writeJSONBody(w, http.StatusOK, bodies[min(call, len(bodies)-1)])
 	}
+}
+
+// cutRetryLines checks that stderr starts with one line per retry, each
+// naming what is retried (what), why (the reasons, in order), the wait and
+// the attempt, and returns the rest of stderr.
+func cutRetryLines(t *testing.T, stderr, what string, reasons ...string) string {
+	t.Helper()
+	for i, why := range reasons {
+		line, rest, _ := strings.Cut(stderr, "\n")
+		want := fmt.Sprintf("losant: %s: %s; retrying in ", what, why)
+		if !strings.HasPrefix(line, want) || !strings.HasSuffix(line, fmt.Sprintf("(attempt %d of 3)", i+2)) {
+			t.Errorf("stderr line %d = %q, want %q...(attempt %d of 3)", i+1, line, want, i+2)
+		}
+		stderr = rest
+	}
+	if strings.Contains(stderr, "retrying") {
+		t.Errorf("more retry lines than %d: %q", len(reasons), stderr)
+	}
+	return stderr
 }

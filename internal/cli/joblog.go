@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,11 +30,11 @@ func (f *jobFlags) register(cmd *cobra.Command, timeoutDefault time.Duration, ti
 	fl := cmd.Flags()
 	fl.StringVar(&f.app, "app", "", "application ID (24 hexadecimal characters)")
 	fl.StringVar(&f.job, "job", "", "job log ID (24 hexadecimal characters)")
-	f.output = outputTable
-	fl.VarP(&f.output, "output", "o", "output format: table or json")
+	outputVar(cmd, &f.output, outputTable, outputJSON)
 	fl.DurationVar(&f.timeout, "timeout", timeoutDefault, timeoutUsage)
 	must(cmd.MarkFlagRequired("app"))
 	must(cmd.MarkFlagRequired("job"))
+	idFlags(cmd, "app", "job")
 }
 
 // withTimeout applies --timeout to ctx; 0 means no limit of its own.
@@ -82,7 +83,7 @@ func (a *app) joblogGetCmd(cf *clientFlags) *cobra.Command {
 		Example: `  export LOSANT_API_TOKEN=...
   losant joblog get --app 575ec8687ae143cd83dc4a97 --job 575ec8687ae143cd83dc4a98
   losant joblog get --app 575ec8687ae143cd83dc4a97 --job 575ec8687ae143cd83dc4a98 -o json | jq .status`,
-		Args: cobra.NoArgs,
+		Args: noArgs("--app/--job"),
 	}
 	jf.register(cmd, defaultGetTimeout, "give up after this long (0 for no limit)")
 	cmd.RunE = runE(func(ctx context.Context, _ []string) error {
@@ -123,7 +124,7 @@ The wait between polls starts at --interval and grows by half each poll, up to
 failed (the log is still printed), 1 when --timeout runs out or the API fails.`,
 		Example: `  losant joblog wait --app 575ec8687ae143cd83dc4a97 --job 575ec8687ae143cd83dc4a98
   losant joblog wait --app 575ec8687ae143cd83dc4a97 --job 575ec8687ae143cd83dc4a98 --interval 2s --timeout 10m -o json`,
-		Args: cobra.NoArgs,
+		Args: noArgs("--app/--job"),
 	}
 	jf.register(cmd, 0, "give up after this long (default: wait as long as the job runs)")
 	fl := cmd.Flags()
@@ -144,15 +145,15 @@ failed (the log is still printed), 1 when --timeout runs out or the API fails.`,
 			return err
 		}
 		defer cancel()
-		return a.wait(ctx, c, jf, losant.WithPollInterval(interval), losant.WithMaxPollInterval(maxInterval))
+		return a.wait(ctx, a.stdout, c, jf, losant.WithPollInterval(interval), losant.WithMaxPollInterval(maxInterval))
 	})
 	return cmd
 }
 
 // wait waits for the job jf names, reporting progress on stderr, and
-// prints the final log on stdout, also when the job ended errored or
-// failed (the returned error then matches losant.ErrJobFailed).
-func (a *app) wait(ctx context.Context, c *losant.Client, jf *jobFlags, opts ...losant.WaitOption) error {
+// prints the final log on out, also when the job ended errored or failed
+// (the returned error then matches losant.ErrJobFailed).
+func (a *app) wait(ctx context.Context, out io.Writer, c *losant.Client, jf *jobFlags, opts ...losant.WaitOption) error {
 	p := a.newProgress()
 	log, err := c.ApplicationJobLog.Wait(ctx, jf.app, jf.job, append(opts, losant.WithProgress(p.update))...)
 	p.done()
@@ -163,7 +164,7 @@ func (a *app) wait(ctx context.Context, c *losant.Client, jf *jobFlags, opts ...
 		}
 		return jf.interrupted(ctx, err, what)
 	}
-	if werr := writeJobLog(a.stdout, jf.output, log); werr != nil {
+	if werr := writeJobLog(out, jf.output, log); werr != nil {
 		return werr
 	}
 	return err

@@ -23,6 +23,7 @@ func TestJoblogGet(t *testing.T) {
 		stderr  []string // the one stderr line must hold each
 		noCalls bool     // the server must not have been asked
 		calls   int      // if not 0, how many requests the server must have had
+		retries []string // the retry lines stderr must start with, one reason each
 	}{
 		{
 			name: "table", answer: sequence(completedLog),
@@ -72,6 +73,7 @@ func TestJoblogGet(t *testing.T) {
 			},
 			args: []string{"--app", testApp, "--job", testJob}, code: ExitFailure,
 			stderr: []string{"503", "Service Temporarily Unavailable"}, calls: 3, // every attempt
+			retries: []string{"503 Service Unavailable", "503 Service Unavailable"},
 		},
 		{
 			name: "503 then 200: retried",
@@ -83,6 +85,7 @@ func TestJoblogGet(t *testing.T) {
 				sequence(completedLog)(call, w, r)
 			},
 			args: []string{"--app", testApp, "--job", testJob}, code: ExitOK, stdout: []string{"completed"}, calls: 2,
+			retries: []string{"503 Service Unavailable"},
 		},
 		{
 			name: "bad app ID", answer: sequence(completedLog),
@@ -161,6 +164,7 @@ func TestJoblogGet(t *testing.T) {
 			if r.code != tt.code {
 				t.Fatalf("exit code %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
 			}
+			r.stderr = cutRetryLines(t, r.stderr, "GET /applications/"+testApp+"/jobLogs/"+testJob, tt.retries...)
 			if tt.code == ExitOK {
 				if r.stderr != "" {
 					t.Errorf("stderr is not empty on success: %q", r.stderr)

@@ -29,37 +29,6 @@ var (
 	jobStatuses    = losant.ApplicationJobLogStatusValues()
 )
 
-// enumStrings lists the values of an enum as strings.
-func enumStrings[T ~string](values []T) []string {
-	out := make([]string, len(values))
-	for i, v := range values {
-		out[i] = string(v)
-	}
-	return out
-}
-
-// listFormat is the value of "joblog list -o".
-type listFormat string
-
-const (
-	listTable listFormat = "table"
-	listJSON  listFormat = "json"
-	listJSONL listFormat = "jsonl"
-)
-
-func (o *listFormat) String() string { return string(*o) }
-func (o *listFormat) Type() string   { return "format" }
-
-// Set accepts table, json or jsonl.
-func (o *listFormat) Set(v string) error {
-	switch f := listFormat(strings.ToLower(v)); f {
-	case listTable, listJSON, listJSONL:
-		*o = f
-		return nil
-	}
-	return fmt.Errorf("want table, json or jsonl, not %q", v)
-}
-
 // listFlags are the flags of "joblog list".
 type listFlags struct {
 	app         string
@@ -68,11 +37,11 @@ type listFlags struct {
 	sort, order string
 	pageSize    int
 	limit       int
-	output      listFormat
+	output      outputFormat
 }
 
 func (a *app) joblogListCmd(cf *clientFlags) *cobra.Command {
-	lf := &listFlags{output: listTable}
+	lf := &listFlags{}
 	cmd := &cobra.Command{
 		Use:   "list --app ID [--status S[,S...]] [--name NAME] [--query JSON] [--sort FIELD] [--order asc|desc] [--page-size N] [--limit N] [-o table|json|jsonl]",
 		Short: "List an application's job logs, found by status, name or an advanced query",
@@ -101,7 +70,7 @@ per line, written as each page arrives.`,
   losant joblog list --app 575ec8687ae143cd83dc4a97 --status errored,failed --sort runQueuedAt --order desc --limit 20
   losant joblog list --app 575ec8687ae143cd83dc4a97 --name ArchiveData \
       --query '{"runQueuedAt":{"$gte":"2025-06-01T00:00:00.000Z"}}' -o jsonl`,
-		Args: cobra.NoArgs,
+		Args: noArgs("--app"),
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&lf.app, "app", "", "application ID (24 hexadecimal characters)")
@@ -112,13 +81,12 @@ per line, written as each page arrives.`,
 	fl.StringVar(&lf.order, "order", string(losant.SortDirectionAsc), "sort order: asc or desc")
 	fl.IntVar(&lf.pageSize, "page-size", losant.DefaultPageSize, fmt.Sprintf("job logs per request, 1 to %d", maxPageSize))
 	fl.IntVar(&lf.limit, "limit", 0, "stop after this many job logs (default 0: every match)")
-	fl.VarP(&lf.output, "output", "o", "output format: table, json or jsonl")
+	outputVar(cmd, &lf.output, outputTable, outputJSON, outputJSONL)
 	must(cmd.MarkFlagRequired("app"))
+	idFlags(cmd, "app")
 	must(cmd.RegisterFlagCompletionFunc("sort", cobra.FixedCompletions(enumStrings(sortFields), cobra.ShellCompDirectiveNoFileComp)))
 	must(cmd.RegisterFlagCompletionFunc("order", cobra.FixedCompletions(enumStrings(sortDirections), cobra.ShellCompDirectiveNoFileComp)))
 	must(cmd.RegisterFlagCompletionFunc("status", completeList(enumStrings(jobStatuses))))
-	must(cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(
-		[]string{string(listTable), string(listJSON), string(listJSONL)}, cobra.ShellCompDirectiveNoFileComp)))
 
 	cmd.RunE = runE(func(ctx context.Context, _ []string) error {
 		params, err := lf.params()
@@ -214,22 +182,12 @@ func (f *listFlags) params() (*losant.ApplicationJobLogListParams, error) {
 	return p, nil
 }
 
-// listParamFlags maps the SDK's names of the list's arguments to the flags
-// that fill them.
-var listParamFlags = map[string]string{
-	"applicationId": "--app",
-	"query":         "--query",
-	"sortField":     "--sort",
-	"sortDirection": "--order",
-	"perPage":       "--page-size",
-}
-
 // listError rewords an argument the SDK refused (before sending) as a
 // usage error naming the flag.
 func listError(err error) error {
 	var ia *losant.InvalidArgumentError
 	if errors.As(err, &ia) {
-		if flag, ok := listParamFlags[ia.Name]; ok {
+		if flag, ok := paramFlags[ia.Name]; ok {
 			return usagef("invalid %s: %s", flag, ia.Reason)
 		}
 	}
@@ -241,9 +199,9 @@ func listJobLogs(ctx context.Context, stdout io.Writer, c *losant.Client, lf *li
 	w := bufio.NewWriter(stdout)
 	var out listWriter
 	switch lf.output {
-	case listJSON:
+	case outputJSON:
 		out = &jsonArrayWriter{w: w}
-	case listJSONL:
+	case outputJSONL:
 		out = &jsonLinesWriter{w: w}
 	default:
 		out = &tableWriter{w: w}
@@ -261,7 +219,7 @@ func listJobLogs(ctx context.Context, stdout io.Writer, c *losant.Client, lf *li
 			if ferr := out.abort(); ferr != nil {
 				return ferr
 			}
-			return listError(err)
+			return err
 		}
 		if err := out.item(raw); err != nil {
 			return err
@@ -300,7 +258,8 @@ func (j *jsonLinesWriter) finish() error { return j.w.Flush() }
 func (j *jsonLinesWriter) abort() error  { return j.w.Flush() }
 
 // jsonArrayWriter prints one JSON array of the job logs as the API sent
-// them, one per line, streamed: "[" goes out with the first log.
+// them, indented as "joblog get -o json" indents one, streamed: "[" goes
+// out with the first log.
 type jsonArrayWriter struct {
 	w     *bufio.Writer
 	n     int
@@ -308,16 +267,15 @@ type jsonArrayWriter struct {
 }
 
 func (j *jsonArrayWriter) item(raw json.RawMessage) error {
-	sep := ",\n"
+	sep := ",\n  "
 	if j.n == 0 {
-		sep = "[\n"
+		sep = "[\n  "
 	}
 	j.n++
 	if _, err := j.w.WriteString(sep); err != nil {
 		return err
 	}
-	_, err := j.w.Write(raw)
-	return err
+	return writeIndented(j.w, raw, "  ")
 }
 
 func (j *jsonArrayWriter) flush() error { return j.w.Flush() }

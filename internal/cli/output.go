@@ -14,27 +14,6 @@ import (
 	"github.com/losant-go/losant-go/internal/text"
 )
 
-// outputFormat is the value of -o: how a job log is printed on stdout.
-type outputFormat string
-
-const (
-	outputTable outputFormat = "table"
-	outputJSON  outputFormat = "json"
-)
-
-func (o *outputFormat) String() string { return string(*o) }
-func (o *outputFormat) Type() string   { return "format" }
-
-// Set accepts table or json.
-func (o *outputFormat) Set(v string) error {
-	switch f := outputFormat(strings.ToLower(v)); f {
-	case outputTable, outputJSON:
-		*o = f
-		return nil
-	}
-	return fmt.Errorf("want table or json, not %q", v)
-}
-
 // writeJobLog prints log in the chosen format.
 func writeJobLog(w io.Writer, f outputFormat, log *losant.ApplicationJobLog) error {
 	if f == outputJSON {
@@ -253,18 +232,27 @@ const maxIndented = 1 << 20
 // order, numbers and timestamps untouched; indented when it is at most
 // maxIndented bytes.
 func writeRawJSON(w io.Writer, raw []byte) error {
+	if err := writeIndented(w, raw, ""); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// writeIndented writes raw, a JSON value, indented by two spaces a level
+// with every line after the first starting with prefix (the depth it is
+// written at), as json.MarshalIndent would place it; a value over
+// maxIndented bytes is written as it arrived. Every JSON output of the
+// command indents this way, so get, list and demo print alike.
+func writeIndented(w io.Writer, raw []byte, prefix string) error {
 	if len(raw) > maxIndented {
-		if _, err := w.Write(raw); err != nil {
-			return err
-		}
-		_, err := io.WriteString(w, "\n")
+		_, err := w.Write(raw)
 		return err
 	}
 	var buf bytes.Buffer
-	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+	if err := json.Indent(&buf, raw, prefix, "  "); err != nil {
 		return err
 	}
-	buf.WriteByte('\n')
 	_, err := buf.WriteTo(w)
 	return err
 }

@@ -23,8 +23,9 @@ const (
 )
 
 // Run executes the losant command line args (without the program name)
-// and returns the exit code: ExitOK, ExitFailure, ExitUsage or
-// ExitJobFailed. Results go to stdout; progress, the serve banner and the
+// and returns the exit code: ExitOK, ExitFailure, ExitUsage,
+// ExitJobFailed, or ExitInterrupted when ctx ended the command before it
+// was done. Results go to stdout; progress, the serve banner and the
 // one-line error of a failure go to stderr. env looks up environment
 // variables (os.Getenv in the real command). Cancelling ctx stops any
 // command: serve shuts down cleanly, a wait ends.
@@ -67,6 +68,9 @@ func (a *app) run(ctx context.Context, args []string) int {
 		err = usagef("%s: %v (see '%s --help')", cmd.CommandPath(), err, cmd.CommandPath())
 	}
 	printError(a.stderr, err)
+	if ctx.Err() != nil {
+		return ExitInterrupted
+	}
 	return exitCode(err)
 }
 
@@ -84,7 +88,7 @@ shows everything offline, with no token and no network.
 
 Exit codes: 0 success; 1 API or network failure, or --timeout ran out;
 2 usage error or invalid input (nothing was sent); 3 the waited job ended
-errored or failed.`,
+errored or failed; 130 interrupted (Ctrl-C).`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -92,6 +96,10 @@ errored or failed.`,
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
+	// --version has no -v: -v is --verbose wherever a command has it.
+	// (cobra adds "-v" to its own version flag; declaring the flag first
+	// keeps cobra's handling without the shorthand.)
+	root.Flags().Bool("version", false, "print the version and exit")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%s: %v (see '%s --help')", c.CommandPath(), err, c.CommandPath())
 	})

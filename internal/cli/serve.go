@@ -12,6 +12,7 @@ import (
 
 	losant "github.com/losant-go/losant-go"
 	"github.com/losant-go/losant-go/api"
+	"github.com/losant-go/losant-go/internal/ops"
 )
 
 // defaultListen is where serve listens unless told otherwise: loopback
@@ -23,19 +24,22 @@ func (a *app) serveCmd() *cobra.Command {
 		listen, data string
 		tokens       []string
 		simulate     time.Duration
-		outcome      = outcomeFlag(losant.ApplicationJobLogStatusCompleted)
+		outcome      losant.ApplicationJobLogStatus
 		jobDuration  time.Duration
-		jobOutcome   = outcomeFlag(losant.ApplicationJobLogStatusCompleted)
+		jobOutcome   losant.ApplicationJobLogStatus
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--data FILE] [--token TOKEN[=SCOPE,SCOPE...]]...",
 		Short: "Run a local Losant-compatible API for tests and demos",
-		Long: `Runs a local, in-memory API that answers the operations of openapi.yaml (job
-logs, applications and the application jobs: export, import, clone, archives)
-the way api.losant.com does, with the applications and job logs of --data or
-the spec's examples. --data holds a JSON array of job logs, or an object
-{"applications": [...], "jobLogs": [...]}; an application with job logs exists
-whether or not it is listed.
+		Long: `Runs a local, in-memory API that answers the operations of openapi.yaml the
+way api.losant.com does:
+
+` + servedOperations() + `
+
+with the applications and job logs of --data or the spec's examples. --data
+holds a JSON array of job logs, or an object {"applications": [...],
+"jobLogs": [...]}; an application with job logs exists whether or not it is
+listed.
 
 A job started through the API (an export, say) runs from queued through
 inProgress to --job-outcome over --job-duration, in the background, recorded
@@ -43,8 +47,8 @@ as a job log. A completed export's zip downloads from a pre-signed URL on this
 server that needs no token and expires.
 
 Each --token adds a bearer token the server accepts, with the scopes after "="
-(such as applicationJobLog.get or all.Application.read); a token without "="
-has full access. With no --token at all, any bearer token is accepted with
+(one an operation accepts, such as all.Application.read); a token without "="
+has full access, and NAME=none none: every operation answers it 403. With no --token at all, any bearer token is accepted with
 full access.
 
 It listens on loopback unless --listen says otherwise; port 0 picks a free
@@ -59,7 +63,7 @@ to --outcome, and prints a second line on stderr naming it, so that
   LOSANT_API_URL=http://127.0.0.1:8080 LOSANT_API_TOKEN=dev-token losant joblog get --app 575ec8687ae143cd83dc4a97 --job 575ec76c7ae143cd83dc4a96
   losant serve --token dev-token --simulate 1m --outcome errored
   losant serve --data apps.json --job-duration 10s --job-outcome failed`,
-		Args: cobra.NoArgs,
+		Args: noArgs("--listen, --data or --token"),
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&listen, "listen", defaultListen, "address to listen on, HOST:PORT (port 0 picks a free port)")
@@ -67,9 +71,9 @@ to --outcome, and prints a second line on stderr naming it, so that
 	// StringArray, not StringSlice: the commas belong to the scopes.
 	fl.StringArrayVar(&tokens, "token", nil, "accept this bearer token, with the given scopes or full access (repeatable)")
 	fl.DurationVar(&simulate, "simulate", 0, "also run a simulated job for this long (0: none)")
-	fl.Var(&outcome, "outcome", "how the --simulate job ends: completed, errored or failed")
+	outcomeVar(cmd, &outcome, "how the --simulate job ends")
 	fl.DurationVar(&jobDuration, "job-duration", api.DefaultJobDuration, "how long a job started through the API takes, queued to outcome")
-	fl.Var(&jobOutcome, "job-outcome", "how jobs started through the API end: completed, errored or failed")
+	outcomeFlagVar(cmd, &jobOutcome, "job-outcome", "how jobs started through the API end")
 	cmd.RunE = runE(func(ctx context.Context, _ []string) error {
 		if err := checkListenAddr(listen); err != nil {
 			return err
@@ -93,7 +97,7 @@ to --outcome, and prints a second line on stderr naming it, so that
 			Store:       store,
 			Logger:      slog.New(slog.NewTextHandler(a.stderr, nil)),
 			JobDuration: jobDuration,
-			JobOutcome:  losant.ApplicationJobLogStatus(jobOutcome),
+			JobOutcome:  jobOutcome,
 		})
 		if err != nil {
 			return usagef("serve: %s", strings.TrimPrefix(err.Error(), "api: "))
@@ -111,7 +115,7 @@ to --outcome, and prints a second line on stderr naming it, so that
 		}
 		fmt.Fprintln(a.stderr, "listening on", srv.url)
 		if simulate > 0 {
-			stop, err := simulateJob(ctx, a.stderr, store, simulate, losant.ApplicationJobLogStatus(outcome))
+			stop, err := simulateJob(ctx, a.stderr, store, simulate, outcome)
 			if err != nil {
 				_ = srv.shutdown()
 				return err
@@ -161,8 +165,12 @@ func loadStore(path string) (*api.Store, error) {
 	return store, nil
 }
 
+// noScope, as in --token NAME=none, makes a token with no scope at all.
+const noScope = "none"
+
 // parseTokens turns --token values, TOKEN or TOKEN=SCOPE,SCOPE..., into
-// api.Options.Tokens. A token without scopes gets full access. Messages
+// api.Options.Tokens. A token without scopes gets full access, one with
+// "=none" no access; a scope no operation accepts is refused. Messages
 // never repeat a token.
 func parseTokens(values []string) (map[string][]string, error) {
 	if len(values) == 0 {
@@ -178,11 +186,21 @@ func parseTokens(values []string) (map[string][]string, error) {
 			return nil, usagef("serve: --token #%d: the same token is given twice", i+1)
 		}
 		var scopes []string
+		if hasScopes && scopeList == noScope {
+			// A token the server knows and every operation refuses (403),
+			// for testing how a client takes a Forbidden answer. The api
+			// package reads it as one scope that no operation accepts.
+			tokens[tok] = []string{noScope}
+			continue
+		}
 		if hasScopes {
 			for s := range strings.SplitSeq(scopeList, ",") {
 				s = strings.TrimSpace(s)
 				if s == "" {
-					return nil, usagef("serve: --token #%d: an empty scope after \"=\"; leave out \"=\" for full access, or list scopes such as applicationJobLog.get", i+1)
+					return nil, usagef("serve: --token #%d: an empty scope after \"=\"; leave out \"=\" for full access, or list scopes such as %s", i+1, ops.All[0].Scopes[len(ops.All[0].Scopes)-1])
+				}
+				if err := checkScope(s); err != nil {
+					return nil, usagef("serve: --token #%d: %v", i+1, err)
 				}
 				scopes = append(scopes, s)
 			}

@@ -126,7 +126,7 @@ func getStatus(t *testing.T, url, token string) (int, string) {
 
 func TestServe(t *testing.T) {
 	t.Parallel()
-	s := startServe(t, "--listen", "127.0.0.1:0", "--token", testToken, "--token", scopedToken+"=applicationJobLog.get", "--token", otherToken+"=device.get,all.Device.read")
+	s := startServe(t, "--listen", "127.0.0.1:0", "--token", testToken, "--token", scopedToken+"=applicationJobLog.get", "--token", otherToken+"=none")
 	if !strings.HasPrefix(s.url, "http://127.0.0.1:") || strings.HasSuffix(s.url, ":0") {
 		t.Fatalf("listening on %q, want a loopback URL with the port it picked", s.url)
 	}
@@ -217,6 +217,7 @@ func TestServeBadInput(t *testing.T) {
 		{"empty token", []string{"--token", "=applicationJobLog.get"}, []string{"--token #1", "empty"}},
 		{"empty scope", []string{"--token", testToken + "="}, []string{"--token #1", "empty scope"}},
 		{"token with a space", []string{"--token", testToken + " x=applicationJobLog.get"}, []string{"--token #1", "space"}},
+		{"scope no operation accepts", []string{"--token", testToken + "=applicationJobLog.get,applicationJobLog.gte"}, []string{"--token #1", `"applicationJobLog.gte"`, "applicationJobLog.get"}},
 		{"token twice", []string{"--token", testToken, "--token", testToken}, []string{"--token #2", "twice"}},
 		{"listen without port", []string{"--listen", "127.0.0.1"}, []string{"invalid --listen"}},
 		{"stray argument", []string{"now"}, []string{`"now"`}},

@@ -160,3 +160,62 @@ func FuzzMatchers(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckJSON runs the query validator over queries a user writes: each
+// good one passes, each bad one fails naming the place in the query that
+// breaks a rule of openapi.yaml's ApplicationJobLogQuery.
+func TestCheckJSONCases(t *testing.T) {
+	const id = "575ec8687ae143cd83dc4a97"
+	deep := strings.Repeat(`{"$and":[`, 17) + `{}` + strings.Repeat(`]}`, 17) // one past x-losant-max-depth
+	many := `{"status":{"$in":[` + strings.TrimSuffix(strings.Repeat(`"a",`, 101), ",") + `]}}`
+	for _, tt := range []struct {
+		name, query string
+		bad         string // a part of the error (the failing place), "" if the query is good
+	}{
+		{"empty object", `{}`, ""},
+		{"status equals", `{"status":"completed"}`, ""},
+		{"status in", `{"status":{"$in":["queued","inProgress"]}}`, ""},
+		{"date range", `{"runQueuedAt":{"$gte":"2025-06-01T00:00:00.000Z","$lt":"2025-07-01T00:00:00.000Z"}}`, ""},
+		{"id equals", `{"id":"` + id + `"}`, ""},
+		{"upper-case id", `{"resourceId":{"$ne":"` + strings.ToUpper(id) + `"}}`, ""},
+		{"null id", `{"id":null}`, ""},
+		{"name contains, case-insensitive", `{"name":{"$contains":"Export","$ci":true}}`, ""},
+		{"or of ands", `{"$or":[{"status":"failed"},{"$and":[{"name":"ArchiveData"},{"status":"errored"}]}]}`, ""},
+		{"nor", `{"$nor":[{"status":"completed"}]}`, ""},
+		{"number", `{"runQueuedAt":{"$gt":1717200000000}}`, ""},
+
+		{"not JSON", `{"status":`, "JSON"},
+		{"unknown field", `{"color":"red"}`, "color"},
+		{"unknown field deep in an or", `{"$or":[{"status":"failed"},{"colour":"red"}]}`, "$or[1]"},
+		{"unknown operator", `{"status":{"$regex":"fail.*"}}`, "status"},
+		{"id not an id", `{"id":"nope"}`, "id"},
+		{"id operator not an id", `{"resourceId":{"$eq":"575ec8687ae143cd83dc4a9"}}`, "resourceId"},
+		{"id in with a bad id", `{"id":{"$in":["` + id + `","x"]}}`, "id"},
+		{"two operators on an id", `{"id":{"$gt":"` + id + `","$lt":"` + id + `"}}`, "id"},
+		{"empty contains", `{"name":{"$contains":""}}`, "name"},
+		{"ci not a boolean", `{"name":{"$ci":"yes"}}`, "name"},
+		{"and not an array", `{"$and":{"status":"failed"}}`, "$and"},
+		{"in not an array", `{"status":{"$in":"failed"}}`, "status"},
+		{"in with an object", `{"status":{"$in":[{"a":1}]}}`, "status"},
+		{"too many in values", many, "status"},
+		{"nested too deep", deep, "$and"},
+		{"an array", `[]`, ""},
+		{"a string", `"status"`, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ops.CheckJSON("ApplicationJobLogQuery", []byte(tt.query))
+			good := tt.bad == "" && strings.HasPrefix(tt.query, "{")
+			switch {
+			case good && err != nil:
+				t.Errorf("CheckJSON(%s) = %v, want nil", tt.query, err)
+			case !good && err == nil:
+				t.Errorf("CheckJSON(%s) = nil, want an error", tt.query)
+			case !good && !strings.Contains(err.Error(), tt.bad):
+				t.Errorf("CheckJSON(%s) = %v, want it to name %q", tt.query, err, tt.bad)
+			}
+		})
+	}
+	if err := ops.CheckJSON("NoSuchSchema", []byte(`{}`)); err == nil {
+		t.Error("CheckJSON against a schema the table lacks succeeded")
+	}
+}
