@@ -365,25 +365,43 @@ func (t *transfer) scrub(s string) string {
 }
 
 // run downloads the file: attempts with resumes, retried by the policy.
+//
+// The policy bounds failures in a row, not the transfer: an attempt that
+// brought new bytes ends its retry loop (as a *progressError, which the
+// classifier does not retry), and the next attempt starts a fresh one, so
+// neither MaxAttempts nor MaxElapsed counts the time spent receiving a
+// large file. The file's size bounds how often that can happen.
 func (t *transfer) run(ctx context.Context) error {
-	var attempts int
-	return retryLoop(ctx, t.cfg.retry,
-		func() error {
-			// An attempt that brought new bytes is resumed at once, without
-			// counting against the policy: the server is up, the link is
-			// cut. The file's size bounds how often that can happen.
-			for {
-				high := t.high
+	for {
+		high := t.high
+		var attempts int
+		err := retryLoop(ctx, t.cfg.retry,
+			func() error {
 				err := t.attempt(ctx)
-				if err == nil || t.high == high || !classify(err).retry || ctx.Err() != nil {
-					return err
+				if err != nil && t.high > high {
+					return &progressError{err: err}
 				}
-				t.logResume(ctx, err, 0)
-			}
-		},
-		func(_ int, err error, _ verdict, wait time.Duration) { t.logResume(ctx, err, wait) },
-		t.c.sleep, &attempts)
+				return err
+			},
+			func(_ int, err error, _ verdict, wait time.Duration) { t.logResume(ctx, err, wait) },
+			t.c.sleep, &attempts)
+		var pe *progressError
+		if !errors.As(err, &pe) {
+			return err
+		}
+		if !classify(pe.err).retry || ctx.Err() != nil {
+			return pe.err
+		}
+		// The server is up and the link was cut: resume at once.
+		t.logResume(ctx, pe.err, 0)
+	}
 }
+
+// progressError is the failure of an attempt that brought new bytes. It
+// does not unwrap, so that classify stops the retry loop on it.
+type progressError struct{ err error }
+
+func (e *progressError) Error() string { return e.err.Error() }
 
 func (t *transfer) logResume(ctx context.Context, err error, wait time.Duration) {
 	if t.c.logger == nil {

@@ -604,6 +604,37 @@ func TestDownloadResumesAStall(t *testing.T) {
 	}
 }
 
+// TestDownloadRetryBudgetExcludesTransfer: the retry policy bounds failures
+// in a row. A long transfer that is cut, then a 503, is still retried under
+// a MaxElapsed shorter than the transfer took.
+func TestDownloadRetryBudgetExcludesTransfer(t *testing.T) {
+	content := randomBytes(64<<10, 14)
+	st := newStorage(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch n {
+		case 1: // a slow first half, then the cut
+			w.Header().Set("Content-Length", strconv.Itoa(len(content)))
+			w.Header().Set("Etag", `"b"`)
+			_, _ = w.Write(content[:1000])
+			w.(http.Flusher).Flush()
+			time.Sleep(200 * time.Millisecond) // longer than the policy's MaxElapsed
+			(&cutWriter{ResponseWriter: w, left: 1000}).Write(content[1000:])
+		case 2:
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		default:
+			serveFile(w, r, readerOf(content), `"b"`, time.Time{})
+		}
+	})
+	policy := losant.RetryPolicy{MaxAttempts: 3, InitialBackoff: time.Millisecond, MaxBackoff: time.Millisecond, MaxElapsed: 50 * time.Millisecond}
+	got, _, err := download(t, newDownloadClient(t), "Download", st.url(), losant.WithDownloadRetryPolicy(policy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSame(t, got, content)
+	if reqs := st.requests(); len(reqs) != 3 || reqs[2].Get("Range") != "bytes=2000-" {
+		t.Errorf("want the cut, the 503 and a resume from 2000; got %d requests", len(reqs))
+	}
+}
+
 // TestDownloadSlowWriterIsNotAStall: the stall clock stops while the
 // destination writes, so a slow destination does not make the download
 // drop a healthy connection.
