@@ -1,6 +1,7 @@
 package losant
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -176,4 +177,15 @@ func (q *JobLogQuery) String() string {
 		return "invalid query: " + err.Error()
 	}
 	return string(b)
+}
+
+// UnmarshalJSON keeps the query as the API sent it (ApplicationJobLogs'
+// Query, the query as the API understood it): it marshals back to the same
+// JSON, and String prints it. It must be a JSON object.
+func (q *JobLogQuery) UnmarshalJSON(b []byte) error {
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
+		return fmt.Errorf("a job log query must be a JSON object, got %.40s", b)
+	}
+	*q = JobLogQuery{raw: bytes.Clone(b)}
+	return nil
 }

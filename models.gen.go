@@ -198,39 +198,6 @@ func (e ApplicationJobLogStatus) Valid() bool {
 	}
 }
 
-// Defines values for ApplicationJobLogsSortDirection.
-const (
-	ApplicationJobLogsSortDirectionASC   ApplicationJobLogsSortDirection = "ASC"
-	ApplicationJobLogsSortDirectionAsc   ApplicationJobLogsSortDirection = "asc"
-	ApplicationJobLogsSortDirectionDESC  ApplicationJobLogsSortDirection = "DESC"
-	ApplicationJobLogsSortDirectionDesc  ApplicationJobLogsSortDirection = "desc"
-	ApplicationJobLogsSortDirectionEmpty ApplicationJobLogsSortDirection = ""
-)
-
-// ApplicationJobLogsSortDirectionValues returns the values openapi.yaml lists for ApplicationJobLogsSortDirection. The API may
-// send others; they decode as they are.
-func ApplicationJobLogsSortDirectionValues() []ApplicationJobLogsSortDirection {
-	return []ApplicationJobLogsSortDirection{ApplicationJobLogsSortDirectionAsc, ApplicationJobLogsSortDirectionDesc, ApplicationJobLogsSortDirectionASC, ApplicationJobLogsSortDirectionDESC, ApplicationJobLogsSortDirectionEmpty}
-}
-
-// Valid indicates whether the value is a known member of the ApplicationJobLogsSortDirection enum.
-func (e ApplicationJobLogsSortDirection) Valid() bool {
-	switch e {
-	case ApplicationJobLogsSortDirectionASC:
-		return true
-	case ApplicationJobLogsSortDirectionAsc:
-		return true
-	case ApplicationJobLogsSortDirectionDESC:
-		return true
-	case ApplicationJobLogsSortDirectionDesc:
-		return true
-	case ApplicationJobLogsSortDirectionEmpty:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for SortDirection.
 const (
 	SortDirectionAsc  SortDirection = "asc"
@@ -259,30 +226,22 @@ func (e SortDirection) Valid() bool {
 //
 // Example: {"applicationId":"575ec8687ae143cd83dc4a97","id":"575ec76c7ae143cd83dc4a96","jobId":"575ec76c7ae143cd83dc4a96","name":"ArchiveData","progress":{"completed":12,"total":100},"resourceType":"application","runQueuedAt":"2025-06-10T04:00:00.000Z","runStartedAt":"2025-06-10T04:00:01.000Z","status":"inProgress"}
 type ApplicationJobLog struct {
-	// ApplicationID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// ApplicationID The ID of the application the job log belongs to.
 	ApplicationID *ObjectID `json:"applicationId,omitempty"`
 
 	// Error Why the run ended errored or failed.
 	Error *ApplicationJobLogError `json:"error,omitempty"`
 
-	// ID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// ID The job log's own ID: the jobId of the answer that started the run, and what GET .../jobLogs/{jobId} takes.
 	ID *ObjectID `json:"id,omitempty"`
 
 	// Input What the run was asked to do.
 	Input *ApplicationJobLogInput `json:"input,omitempty"`
 
-	// JobExecutionID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// JobExecutionID The ID of this execution of the job.
 	JobExecutionID *ObjectID `json:"jobExecutionId,omitempty"`
 
-	// JobID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// JobID The ID of the job this run belongs to.
 	JobID *ObjectID `json:"jobId,omitempty"`
 
 	// Name The job's name, such as ArchiveData.
@@ -291,9 +250,7 @@ type ApplicationJobLog struct {
 	// Output What the run produced.
 	Output *ApplicationJobLogOutput `json:"output,omitempty"`
 
-	// OwnerID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// OwnerID The ID of the resource (ownerType says what kind) that owns the job.
 	OwnerID *ObjectID `json:"ownerId,omitempty"`
 
 	// OwnerType What kind of resource owns the job.
@@ -302,17 +259,13 @@ type ApplicationJobLog struct {
 	// Progress Progress counters of the run.
 	Progress *ApplicationJobLogProgress `json:"progress,omitempty"`
 
-	// RequestedByID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// RequestedByID The ID of the actor (requestedByType says what kind) that requested the run.
 	RequestedByID *ObjectID `json:"requestedById,omitempty"`
 
 	// RequestedByType What kind of actor requested the run.
 	RequestedByType *ApplicationJobLogRequestedByType `json:"requestedByType,omitempty"`
 
-	// ResourceID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// ResourceID The ID of the resource (resourceType says what kind) the job works on.
 	ResourceID *ObjectID `json:"resourceId,omitempty"`
 
 	// ResourceType What kind of resource the job works on.
@@ -365,22 +318,16 @@ type ApplicationJobLogInput struct {
 	// FileURL URL of the file to import.
 	FileURL *string `json:"fileUrl,omitempty"`
 
-	// GatewayID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// GatewayID The ID of the gateway device the run works through.
 	GatewayID *ObjectID `json:"gatewayId,omitempty"`
 
-	// OwnerID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// OwnerID The ID of the user or organization (ownerType says which) that owns the job's target.
 	OwnerID *ObjectID `json:"ownerId,omitempty"`
 
 	// OwnerType What kind of resource owns the job's target.
 	OwnerType *ApplicationJobLogInputOwnerType `json:"ownerType,omitempty"`
 
-	// ParentID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// ParentID The ID of the parent resource the run works under.
 	ParentID *ObjectID `json:"parentId,omitempty"`
 
 	// Query The device query, as JSON text.
@@ -398,9 +345,7 @@ type ApplicationJobLogInputOwnerType string
 
 // ApplicationJobLogOutput What the run produced.
 type ApplicationJobLogOutput struct {
-	// ApplicationID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// ApplicationID The ID of the application the run created (a clone's new application).
 	ApplicationID       *ObjectID `json:"applicationId,omitempty"`
 	Commit              *string   `json:"commit,omitempty"`
 	Created             *float64  `json:"created,omitempty"`
@@ -457,9 +402,7 @@ type ApplicationJobLogValidationError struct {
 //
 // Example: {"applicationId":"575ec8687ae143cd83dc4a97","count":1,"items":[{"applicationId":"575ec8687ae143cd83dc4a97","id":"575ec76c7ae143cd83dc4a96","name":"ArchiveData","runQueuedAt":"2025-06-10T04:00:00.000Z","status":"completed"}],"page":0,"perPage":100,"query":{},"sortDirection":"asc","sortField":"runQueuedAt","totalCount":1}
 type ApplicationJobLogs struct {
-	// ApplicationID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// ApplicationID The ID of the application whose job logs these are.
 	ApplicationID *ObjectID `json:"applicationId,omitempty"`
 
 	// Count How many job logs are on this page.
@@ -469,16 +412,16 @@ type ApplicationJobLogs struct {
 	PerPage *int                 `json:"perPage,omitempty"`
 
 	// Query The query as the API understood it.
-	Query         *map[string]interface{}          `json:"query,omitempty"`
-	SortDirection *ApplicationJobLogsSortDirection `json:"sortDirection,omitempty"`
-	SortField     *string                          `json:"sortField,omitempty"`
+	Query *JobLogQuery `json:"query,omitempty"`
+
+	// SortDirection The direction the page is sorted in. Losant echoes the request's
+	// spelling, so any case may come back.
+	SortDirection *SortDirection `json:"sortDirection,omitempty"`
+	SortField     *string        `json:"sortField,omitempty"`
 
 	// TotalCount How many job logs match the query in all.
 	TotalCount *int `json:"totalCount,omitempty"`
 }
-
-// ApplicationJobLogsSortDirection defines model for ApplicationJobLogs.sortDirection.
-type ApplicationJobLogsSortDirection string
 
 // errorBody Schema for errors returned by the API
 //
@@ -1075,19 +1018,19 @@ func (x *ApplicationJobLogs) GetPerPage() int {
 	return *x.PerPage
 }
 
-// GetQuery returns *x.Query, or the zero map[string]interface{} when x or the field is nil.
-func (x *ApplicationJobLogs) GetQuery() map[string]interface{} {
+// GetQuery returns *x.Query, or the zero JobLogQuery when x or the field is nil.
+func (x *ApplicationJobLogs) GetQuery() JobLogQuery {
 	if x == nil || x.Query == nil {
-		var zero map[string]interface{}
+		var zero JobLogQuery
 		return zero
 	}
 	return *x.Query
 }
 
-// GetSortDirection returns *x.SortDirection, or the zero ApplicationJobLogsSortDirection when x or the field is nil.
-func (x *ApplicationJobLogs) GetSortDirection() ApplicationJobLogsSortDirection {
+// GetSortDirection returns *x.SortDirection, or the zero SortDirection when x or the field is nil.
+func (x *ApplicationJobLogs) GetSortDirection() SortDirection {
 	if x == nil || x.SortDirection == nil {
-		var zero ApplicationJobLogsSortDirection
+		var zero SortDirection
 		return zero
 	}
 	return *x.SortDirection

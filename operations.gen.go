@@ -43,9 +43,10 @@ func WithLosantDomain(value string) SharedOption {
 	return headerOption("WithLosantDomain", "losantdomain", value)
 }
 
-// ApplicationJobLogService calls the API's ApplicationJobLog operations (List,
-// Get). The job logs of an application, found by status, name and time. A log
-// of one run of a long application job. Reach it as Client.ApplicationJobLog.
+// ApplicationJobLogService calls the API's ApplicationJobLog operations: List,
+// Get. It finds an application's job logs by status, name and time, a page at
+// a time or all of them. It reads the log Losant keeps of each run of a long
+// application job. Reach it as Client.ApplicationJobLog.
 type ApplicationJobLogService struct{ c *Client }
 
 // List is getApplicationJobLogs: list an application's job logs.

@@ -63,15 +63,13 @@ func (s *server) GetApplicationJobLogs(_ context.Context, req generated.GetAppli
 			ApplicationNotFoundJSONResponse: generated.ApplicationNotFoundJSONResponse(errorBody(typeNotFound, msgApplicationNotFound)),
 		}, nil
 	}
-	dir := losant.ApplicationJobLogsSortDirectionAsc
+	dir := losant.SortDirectionAsc
 	if p.desc {
-		dir = losant.ApplicationJobLogsSortDirectionDesc
+		dir = losant.SortDirectionDesc
 	}
-	q := map[string]any{}
+	q := losant.RawJobLogQuery("{}")
 	if query != "" {
-		if err := json.Unmarshal([]byte(query), &q); err != nil {
-			return nil, err
-		}
+		q = losant.RawJobLogQuery(query) // validated, so it marshals
 	}
 	count, sortField := len(items), p.sortField.String()
 	// Everything but the items goes through the generated model, so the
@@ -79,7 +77,7 @@ func (s *server) GetApplicationJobLogs(_ context.Context, req generated.GetAppli
 	head, err := json.Marshal(losant.ApplicationJobLogs{
 		Items: &[]losant.ApplicationJobLog{}, Count: &count, TotalCount: &total,
 		Page: &p.page, PerPage: &p.perPage, SortField: &sortField, SortDirection: &dir,
-		ApplicationID: &req.ApplicationID, Query: &q,
+		ApplicationID: &req.ApplicationID, Query: q,
 	})
 	if err != nil {
 		return nil, err

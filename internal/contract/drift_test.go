@@ -220,6 +220,14 @@ func fromSpec(path string, ref *openapi3.SchemaRef) (*schemaNode, error) {
 		return nil, fmt.Errorf("%s: unresolved schema", path)
 	}
 	s := ref.Value
+	if len(s.AllOf) == 1 && len(s.Properties) == 0 && s.Type == nil {
+		// allOf of one $ref is openapi.yaml's way to give a property its
+		// own description (OpenAPI 3.0 ignores a $ref's siblings): the
+		// property is the referenced schema, described.
+		merged := *s.AllOf[0].Value
+		merged.Description = s.Description
+		s = &merged
+	}
 	b, err := json.Marshal(s)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

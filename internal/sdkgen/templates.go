@@ -115,7 +115,7 @@ const DefaultPageSize = {{.}}
 }
 {{end}}
 {{range .Services}}
-{{comment (printf "%sService calls the API's %s operations (%s). %s Reach it as Client.%s." .Name .Name (methods .Ops) .Doc .Name)}}type {{.Name}}Service struct{ c *Client }
+{{comment (printf "%sService calls the API's %s operations: %s. %s Reach it as Client.%s." .Name .Name (methods .Ops) .Doc .Name)}}type {{.Name}}Service struct{ c *Client }
 {{range .Ops}}{{$op := .}}
 {{.DocComment}}func (s *{{.Service}}Service) {{.GoName}}(ctx context.Context, {{with .Params}}{{.}}, {{end}}opts ...RequestOption) {{if .Result}}(*{{.Result}}, error){{else if .ResponseType}}(*{{.ResponseType}}, error){{else}}error{{end}} {
 {{- if .Result}}
@@ -288,13 +288,13 @@ func (r *{{.ResponseType}}) target(status int) (any, bool) {
 type {{.GoType}} struct {
 {{- range .Parts}}
 {{- if eq .Kind "file"}}
-{{comment (printf "%s is the %s part: a file, read from here as it is sent.%s%s" .Field .Name (docSuffix .Doc) (requiredSuffix .Required))}}	{{.Field}} io.Reader `+"`form:\"{{.Name}}\"`"+`
+{{comment (printf "%s is the %s part: a file, read from here as it is sent.%s%s" .Field .Name (docSuffix .Doc) (requiredSuffix .Required))}}	{{.Field}} io.Reader ` + "`form:\"{{.Name}}\"`" + `
 	// {{.Field}}Name is the file name sent with {{.Field}} ("{{.Name}}" when empty).
 	{{.Field}}Name string
 {{- else if eq .Kind "string"}}
-{{comment (printf "%s is the %s part (empty: not sent).%s%s" .Field .Name (docSuffix .Doc) (requiredSuffix .Required))}}	{{.Field}} string `+"`form:\"{{.Name}}\"`"+`
+{{comment (printf "%s is the %s part (empty: not sent).%s%s" .Field .Name (docSuffix .Doc) (requiredSuffix .Required))}}	{{.Field}} string ` + "`form:\"{{.Name}}\"`" + `
 {{- else}}
-{{comment (printf "%s is the %s part, sent as JSON and checked against openapi.yaml's %s first (nil: not sent).%s%s" .Field .Name .Schema (docSuffix .Doc) (requiredSuffix .Required))}}	{{.Field}} *{{.GoType}} `+"`form:\"{{.Name}}\"`"+`
+{{comment (printf "%s is the %s part, sent as JSON and checked against openapi.yaml's %s first (nil: not sent).%s%s" .Field .Name .Schema (docSuffix .Doc) (requiredSuffix .Required))}}	{{.Field}} *{{.GoType}} ` + "`form:\"{{.Name}}\"`" + `
 {{- end}}
 {{- end}}
 }
@@ -345,10 +345,10 @@ type {{.ParamsType}} struct {
 {{end}}{{if .EnumValues}}	// One of: {{.EnumValues}}.
 {{end}}{{if .Pattern}}	// Must match {{.Pattern}}.
 {{end}}{{if .Required}}	// Required.
-{{end}}	{{.Field}} {{.GoType}} `+"`query:\"{{.Name}}\"`"+`
+{{end}}	{{.Field}} {{.GoType}} ` + "`query:\"{{.Name}}\"`" + `
 {{- end}}
 {{- range .Headers}}
-{{comment (printf "%s is sent as the %s header.%s%s" .Field .Name (docSuffix .Doc) (requiredSuffix .Required))}}	{{.Field}} string `+"`header:\"{{.Name}}\"`"+`
+{{comment (printf "%s is sent as the %s header.%s%s" .Field .Name (docSuffix .Doc) (requiredSuffix .Required))}}	{{.Field}} string ` + "`header:\"{{.Name}}\"`" + `
 {{- end}}
 }
 
