@@ -155,9 +155,12 @@ func WithStallTimeout(d time.Duration) DownloadOption {
 // how many bytes it wrote. These URLs are pre-signed storage addresses, so:
 //
 //   - It never sends the client's token, nor any header given with
-//     WithHeader: only User-Agent and Accept-Encoding: identity, to the URL
-//     and to every host it redirects to. Nor does it wait for the client's
-//     rate limiter, which paces calls to the Losant API.
+//     WithHeader or a shared header option: only User-Agent and
+//     Accept-Encoding: identity, to the URL and to every host it redirects
+//     to (without the Referer Go would add). Nor does it wait for the
+//     client's rate limiter, which paces calls to the Losant API. It goes
+//     through the client's HTTP client: a Transport given WithHTTPClient
+//     that adds headers of its own adds them here too.
 //   - The URL must be https, or http to a loopback host (or any host, when
 //     the client was made WithInsecureAllowHTTP). A bad URL fails with an
 //     error matching ErrInvalidArgument before anything is sent.
