@@ -40,7 +40,7 @@ func jsonBody[T any](schema string, v *T, required bool) (*requestBody, error) {
 	}
 	raw, err := json.Marshal(v)
 	if err != nil {
-		return nil, invalidArg("body", "does not encode as JSON: %v", err)
+		return nil, invalidArg("body", "does not encode as JSON: %v", marshalCause(err))
 	}
 	if err := checkJSON("body", schema, raw); err != nil {
 		return nil, err
@@ -53,14 +53,25 @@ func jsonBody[T any](schema string, v *T, required bool) (*requestBody, error) {
 	}, nil
 }
 
+// marshalCause is the error a value's MarshalJSON returned, without
+// encoding/json's "json: error calling MarshalJSON for type ..." wrapper,
+// which names Go types rather than the problem.
+func marshalCause(err error) error {
+	var me *json.MarshalerError
+	if errors.As(err, &me) && me.Err != nil {
+		return me.Err
+	}
+	return err
+}
+
 // checkJSON checks raw against openapi.yaml's schema: an
 // *InvalidArgumentError naming the field (body.email, say) when it breaks
 // it.
 func checkJSON(arg, schema string, raw []byte) error {
 	if err := ops.CheckJSON(schema, raw); err != nil {
-		var pe interface{ Where() string }
-		if errors.As(err, &pe) && pe.Where() != "" {
-			return invalidArg(arg+"."+pe.Where(), "%s (see openapi.yaml's %s)", strings.TrimPrefix(err.Error(), pe.Where()+": "), schema)
+		var pe *ops.PathError
+		if errors.As(err, &pe) && pe.Path != "" {
+			return invalidArg(arg+"."+pe.Path, "%s (see openapi.yaml's %s)", pe.Problem, schema)
 		}
 		return invalidArg(arg, "%v (see openapi.yaml's %s)", err, schema)
 	}
@@ -141,7 +152,7 @@ func (m *multipartBody) field(name, value string) {
 func (m *multipartBody) json(name, schema string, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
-		return invalidArg("body."+name, "does not encode as JSON: %v", err)
+		return invalidArg("body."+name, "does not encode as JSON: %v", marshalCause(err))
 	}
 	if err := checkJSON("body."+name, schema, raw); err != nil {
 		return err

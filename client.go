@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/losant-go/losant-go/internal/modversion"
 	"github.com/losant-go/losant-go/internal/ops"
 )
 
@@ -103,8 +104,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// sdkUserAgent names the SDK, its version and the Go runtime.
-var sdkUserAgent = fmt.Sprintf("losant-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+// sdkUserAgent names the SDK, its version and the Go runtime. The version
+// is the module's from the program's build info (what `losant version`
+// prints), else the Version constant; it is worked out once, at start-up,
+// so a request pays nothing for it.
+var sdkUserAgent = fmt.Sprintf("losant-go/%s (%s; %s/%s)", modversion.Get(Version), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 
 // String describes the client without its token.
 func (c *Client) String() string {

@@ -1,6 +1,7 @@
 package losant
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -63,6 +64,21 @@ type APIError struct {
 	// AcceptedScopes lists, on a 403, the token scopes the operation
 	// accepts (from openapi.yaml): the token needs one of them.
 	AcceptedScopes []string
+
+	// raw is the error body when it was a JSON object (at most 64 KiB):
+	// what Decode reads.
+	raw []byte
+}
+
+// Decode decodes the error's JSON body into v: the details an answer
+// carries beside type and message, such as the validationErrors of a 422
+// (decode it into a ValidationErrors). It fails when the body was not a
+// JSON object.
+func (e *APIError) Decode(v any) error {
+	if len(e.raw) == 0 {
+		return fmt.Errorf("losant: the %d answer's body was not a JSON object", e.StatusCode)
+	}
+	return json.Unmarshal(e.raw, v)
 }
 
 // Error describes the failure in one line: request, status and Losant's

@@ -183,3 +183,24 @@ func TestBodyAtTheCapDecodes(t *testing.T) {
 		t.Fatalf("got (%v, %v), want the job log", log, err)
 	}
 }
+
+// TestAPIErrorDecode: an error answer's JSON details are there to decode.
+func TestAPIErrorDecode(t *testing.T) {
+	f := newFixture(t, respond(http.StatusUnprocessableEntity, `{"type":"Validation","message":"invalid","validationErrors":[{"name":"flow","message":"bad"}]}`))
+	_, err := f.client.ApplicationJobLog.Get(context.Background(), appID, jobID)
+	var ae *losant.APIError
+	if !errors.As(err, &ae) || ae.Type != "Validation" {
+		t.Fatalf("error %v", err)
+	}
+	var details struct {
+		ValidationErrors []struct{ Name, Message string } `json:"validationErrors"`
+	}
+	if err := ae.Decode(&details); err != nil || len(details.ValidationErrors) != 1 || details.ValidationErrors[0].Name != "flow" {
+		t.Errorf("Decode: %+v, %v", details, err)
+	}
+	f = newFixture(t, respond(http.StatusNotFound, `<html>gone</html>`))
+	_, err = f.client.ApplicationJobLog.Get(context.Background(), appID, jobID)
+	if !errors.As(err, &ae) || ae.Decode(&details) == nil {
+		t.Errorf("Decode of an HTML body: want an error")
+	}
+}

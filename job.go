@@ -3,6 +3,7 @@ package losant
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
@@ -80,7 +81,7 @@ func (c *Client) ParseJob(name string) (*Job, error) {
 	rest, ok := strings.CutPrefix(name, jobNamePrefix)
 	app, job, ok2 := strings.Cut(rest, jobNameMiddle)
 	if !ok || !ok2 {
-		return nil, invalidArg("job name", "%s is not of the form %s<applicationId>%s<jobId>", ops.Quote(name), jobNamePrefix, jobNameMiddle)
+		return nil, invalidArg("job name", "%.60q is not of the form %s<applicationId>%s<jobId>", name, jobNamePrefix, jobNameMiddle)
 	}
 	return c.Job(app, job)
 }
@@ -266,4 +267,15 @@ func WithWait(opts ...WaitOption) DownloadOption {
 		}
 		return nil
 	})
+}
+
+// startedJob is the handle on the job an operation's answer reports
+// (jobId, under the application the request named). An answer without a
+// usable jobId is a *ResponseError: without it the job cannot be followed.
+func startedJob(c *Client, op *ops.Operation, status int, applicationID, jobID string) (*Job, error) {
+	if err := checkPathValues(ops.GetApplicationJobLog, applicationID, jobID); err != nil {
+		return nil, &ResponseError{Method: op.Method, Path: op.Path, StatusCode: status,
+			Err: fmt.Errorf("the API queued a job but its answer names no usable jobId (%v)", err)}
+	}
+	return newJob(c, applicationID, jobID), nil
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/losant-go/losant-go/internal/ops"
 )
 
 // JobLogQuery is an advanced query on an application's job logs, for
@@ -20,8 +22,13 @@ import (
 //
 // Before anything is sent, the query's JSON is checked against
 // openapi.yaml's ApplicationJobLogQuery schema; one it breaks (an unknown
-// field or operator, more than 100 values) fails the call with an error
-// matching ErrInvalidArgument. A nil *JobLogQuery matches every job log.
+// field or operator, a status that is not one, a date that is not a date,
+// more than 100 values, $and/$or/$nor nested more than 16 deep) fails the
+// call with an error matching ErrInvalidArgument that says where, such as
+// `status: "done" is not one of queued, inProgress, ...`. Validate runs
+// the same check without a call. The local API checks queries with the
+// same function, so it takes every query the SDK sends. A nil *JobLogQuery
+// matches every job log.
 type JobLogQuery struct {
 	conds []map[string]any // all must hold
 	raw   json.RawMessage
@@ -133,6 +140,32 @@ func (q *JobLogQuery) add(cond map[string]any) *JobLogQuery {
 	return out
 }
 
+// Validate checks the query as List and All do before sending it: nil, or
+// an error matching ErrInvalidArgument (an *InvalidArgumentError of
+// "query") that names the place that breaks a rule of openapi.yaml's
+// ApplicationJobLogQuery, such as `runQueuedAt.$gte: "yesterday" is not a
+// date: ...`. For a RawJobLogQuery alone the place is in the caller's own
+// text.
+func (q *JobLogQuery) Validate() error {
+	raw := []byte("{}")
+	switch {
+	case q == nil:
+	case q.raw != nil && len(q.conds) == 0:
+		raw = q.raw // its own text, so that the error's path is the caller's
+	default:
+		b, err := q.MarshalJSON()
+		if err != nil {
+			return invalidArg("query", "%v", err)
+		}
+		raw = b
+	}
+	// The schema the generated List checks the query parameter against.
+	if err := ops.CheckJSON("ApplicationJobLogQuery", raw); err != nil {
+		return invalidArg("query", "%v", err)
+	}
+	return nil
+}
+
 // MarshalJSON writes the query in Losant's language: one object whose
 // keys all hold, or an $and of the conditions when two name the same key.
 func (q *JobLogQuery) MarshalJSON() ([]byte, error) {
@@ -140,10 +173,14 @@ func (q *JobLogQuery) MarshalJSON() ([]byte, error) {
 		return []byte("{}"), nil
 	}
 	if q.raw != nil && len(q.conds) == 0 {
-		if !json.Valid(q.raw) {
-			return nil, fmt.Errorf("the raw query is not JSON: %.80s", q.raw)
+		return q.raw, notJSON(q.raw)
+	}
+	for _, c := range q.conds {
+		if raw, ok := c[""]; ok {
+			if err := notJSON(raw.(json.RawMessage)); err != nil {
+				return nil, err
+			}
 		}
-		return q.raw, nil
 	}
 	merged := map[string]any{}
 	for _, c := range q.conds {
@@ -155,6 +192,17 @@ func (q *JobLogQuery) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(merged)
+}
+
+// notJSON says why a raw query is not JSON, in JSON's terms (no Go
+// types); nil when it is.
+func notJSON(raw json.RawMessage) error {
+	if json.Valid(raw) {
+		return nil
+	}
+	var v any
+	err := json.Unmarshal(raw, &v)
+	return fmt.Errorf("the raw query is not JSON: %v", err)
 }
 
 // parts lists the conditions as separate queries, for $and.

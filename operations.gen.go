@@ -222,7 +222,7 @@ func (p *ApplicationJobLogListParams) encode() (url.Values, http.Header, error) 
 	if p.Query != nil {
 		raw, err := json.Marshal(p.Query)
 		if err != nil {
-			return nil, nil, invalidArg("query", "%v", err)
+			return nil, nil, invalidArg("query", "%v", marshalCause(err))
 		}
 		if err := ops.CheckJSON("ApplicationJobLogQuery", raw); err != nil {
 			return nil, nil, invalidArg("query", "%v (see openapi.yaml's ApplicationJobLogQuery)", err)

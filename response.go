@@ -282,6 +282,9 @@ func (c *Client) apiError(op *ops.Operation, req *http.Request, resp *http.Respo
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, min(c.maxBody, maxErrorBody)))
 	drain(resp.Body)
+	if t := bytes.TrimSpace(body); len(t) > 0 && t[0] == '{' && json.Valid(t) {
+		e.raw = t
+	}
 	var le errorBody
 	if json.Unmarshal(body, &le) == nil && (le.Type != nil || le.Message != nil) {
 		e.Type, e.Message = text.SingleLine(le.GetType()), text.SingleLine(le.GetMessage())

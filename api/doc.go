@@ -28,7 +28,12 @@
 // github.com/oapi-codegen/nethttp-middleware); the scopes a token needs are
 // the matched operation's x-losant-scopes; stored job logs are checked
 // against the document's ApplicationJobLog schema; and the example data is
-// the document's own examples.
+// the document's own examples. The list's JSON-encoded query is the one
+// parameter kin-openapi does not judge: it is checked with
+// internal/ops.CheckJSON, the function the SDK checks it with before
+// sending, against the document's ApplicationJobLogQuery and its x-losant
+// extensions (enums, nesting depth), so the SDK and the local API accept
+// the same queries and refuse the rest in the same words.
 //
 // # Responses
 //

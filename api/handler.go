@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/losant-go/losant-go/generated"
@@ -81,7 +82,7 @@ func NewHandler(opts Options) (http.Handler, error) {
 	// The validator answers unknown routes before they reach the mux; this
 	// catch-all only keeps the mux's own text/plain 404 from ever being sent.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { e.routeNotFound(w, r) })
-	strict := generated.NewStrictHandlerWithOptions(&server{store: store}, nil, generated.StrictHTTPServerOptions{
+	strict := generated.NewStrictHandlerWithOptions(&server{store: store}, []generated.StrictMiddlewareFunc{withRawQuery}, generated.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  e.badParameter,
 		ResponseErrorHandlerFunc: e.serverError,
 	})
@@ -106,6 +107,30 @@ func checkBasePath(p string) error {
 		return fmt.Errorf("api: BasePath %q: want a path such as /losant: a leading slash, no trailing slash, no query", p)
 	}
 	return nil
+}
+
+// rawQueryKey is the context key under which withRawQuery puts the
+// request's query parameters.
+type rawQueryKey struct{}
+
+// withRawQuery gives the handlers the query parameters as sent. The
+// generated code decodes a JSON-text parameter into a typed model, which
+// drops what the model cannot hold ({"name":null}, meaning "has no name",
+// becomes {}, meaning everything); a handler reads the text the validator
+// checked instead.
+func withRawQuery(f generated.StrictHandlerFunc, _ string) generated.StrictHandlerFunc {
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req any) (any, error) {
+		if r.URL.RawQuery != "" {
+			ctx = context.WithValue(ctx, rawQueryKey{}, r.URL.Query())
+		}
+		return f(ctx, w, r, req)
+	}
+}
+
+// rawQueryParam returns the query parameter name as the request sent it.
+func rawQueryParam(ctx context.Context, name string) string {
+	v, _ := ctx.Value(rawQueryKey{}).(url.Values)
+	return v.Get(name)
 }
 
 // server implements the operations of openapi.yaml over a Store. Requests

@@ -21,9 +21,9 @@ const msgApplicationNotFound = "Application was not found"
 // GetApplicationJobLogs answers GET /applications/{applicationId}/jobLogs:
 // one page of the application's job logs that match the query, sorted,
 // with Losant's semantics (see Store.list).
-func (s *server) GetApplicationJobLogs(_ context.Context, req generated.GetApplicationJobLogsRequestObject) (generated.GetApplicationJobLogsResponseObject, error) {
+func (s *server) GetApplicationJobLogs(ctx context.Context, req generated.GetApplicationJobLogsRequestObject) (generated.GetApplicationJobLogsResponseObject, error) {
 	pr := req.Params
-	var sortField, sortDirection, query string
+	var sortField, sortDirection string
 	page, perPage := 0, defaultListPerPage
 	if pr.SortField != nil {
 		sortField = string(*pr.SortField)
@@ -37,11 +37,9 @@ func (s *server) GetApplicationJobLogs(_ context.Context, req generated.GetAppli
 	if pr.PerPage != nil {
 		perPage = *pr.PerPage
 	}
-	if pr.Query != nil {
-		// The caller's JSON text, validated against the spec by the
-		// middleware; parsed once, by newListParams.
-		query = string(*pr.Query)
-	}
+	// The query's text as sent, which the validator checked (pr.Query,
+	// the generated model, loses a field that is null).
+	query := rawQueryParam(ctx, "query")
 	bad := func(err error) (generated.GetApplicationJobLogsResponseObject, error) {
 		return generated.GetApplicationJobLogs400JSONResponse{
 			BadRequestJSONResponse: generated.BadRequestJSONResponse(errorBody(typeValidation, err.Error())),
@@ -69,7 +67,7 @@ func (s *server) GetApplicationJobLogs(_ context.Context, req generated.GetAppli
 	}
 	q := losant.RawJobLogQuery("{}")
 	if query != "" {
-		q = losant.RawJobLogQuery(query) // validated, so it marshals
+		q = losant.RawJobLogQuery(query) // checked, so it marshals as it came
 	}
 	count, sortField := len(items), p.sortField.String()
 	// Everything but the items goes through the generated model, so the

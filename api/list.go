@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	losant "github.com/losant-go/losant-go"
 )
 
 // This file lists an application's job logs for the list endpoint,
@@ -56,7 +58,11 @@ func newListParams(sortField, sortDirection string, page, perPage int, query str
 	if sortField != "" {
 		f, ok := fieldByName(sortField)
 		if !ok || f >= numSortFields {
-			return p, &listParamError{Param: "sortField", Problem: "want name, status, resourceType, runQueuedAt, runStartedAt or runCompletedAt, got " + quote(sortField)}
+			var names []string
+			for _, v := range losant.ApplicationJobLogSortFieldValues() {
+				names = append(names, string(v))
+			}
+			return p, &listParamError{Param: "sortField", Problem: "want one of " + strings.Join(names, ", ") + ", got " + quote(sortField)}
 		}
 		p.sortField = f
 	}

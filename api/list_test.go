@@ -353,7 +353,7 @@ func TestListScope(t *testing.T) {
 		t.Errorf("unknown application: %d items (nil %v), total %d, known %v, %v; want none, 0, false", len(items), items == nil, total, known, err)
 	}
 	// Known, though the query matches nothing.
-	if ids, total, known := listIDs(t, s, a, mustParams(t, "", "", 0, 10, `{"status":"nope"}`)); !known || total != 0 || len(ids) != 0 {
+	if ids, total, known := listIDs(t, s, a, mustParams(t, "", "", 0, 10, `{"name":"no such job"}`)); !known || total != 0 || len(ids) != 0 {
 		t.Errorf("no match: known %v, total %d, %d items; want true, 0, 0", known, total, len(ids))
 	}
 }

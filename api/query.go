@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/losant-go/losant-go/internal/ops"
 )
 
 // This file parses the list endpoint's advanced query (the query parameter
@@ -23,27 +25,21 @@ import (
 //
 // # The language
 //
-// A query is a JSON object. Its keys are ANDed:
+// A query is a JSON object. Its keys are ANDed: $and, $or and $nor hold
+// arrays of sub-queries (an empty array has the logical identities:
+// {"$and": []} and {"$nor": []} match every job log, {"$or": []} none); a
+// field holds a bare value, meaning $eq, or an object of operators, all
+// ANDed (an empty one constrains nothing).
 //
-//   - $and, $or, $nor: an array of at most maxQueryItems sub-queries, each a
-//     query object. An empty array is accepted, with the logical identities:
-//     {"$and": []} and {"$nor": []} match every job log, {"$or": []} none.
-//     Sub-queries may nest maxQueryDepth levels deep.
-//   - id, resourceId (ID fields): an ID (24 hexadecimal digits) or null, or
-//     an object with exactly one operator: $eq, $ne, $gt, $lt, $gte, $lte
-//     (an ID or null) or $in, $nin (an array of at most maxQueryItems IDs).
-//   - name, status, resourceType (string fields) and runQueuedAt,
-//     runStartedAt, runCompletedAt (timestamp fields): a string, number,
-//     boolean or null, meaning $eq, or an object of any of the operators
-//     $eq, $ne, $gt, $lt, $gte, $lte (a string, number, boolean or null),
-//     $in, $nin (an array of at most maxQueryItems strings, numbers or
-//     booleans), $startsWith, $endsWith, $contains (a non-empty string) and
-//     $ci (a boolean), all ANDed. An empty object of operators constrains
-//     nothing.
-//
-// Anything else (an unknown field or operator, a value of the wrong type,
-// a duplicated key, too many items, too deep a nesting) is a
-// *listParamError naming where in the query the problem is.
+// What a query may say (fields, operators per field, the values each
+// takes, how many items, how deep $and/$or/$nor nest) is openapi.yaml's
+// ApplicationJobLogQuery with its x-losant extensions, and nothing here
+// repeats it: parseQuery first checks the text with internal/ops.CheckJSON,
+// the function the SDK checks a query with before sending it, so a query
+// one accepts the other accepts. Anything it refuses (an unknown field or
+// operator, a value of the wrong type or not in an enum, a duplicated key,
+// too many items, too deep a nesting) is a *listParamError naming where in
+// the query the problem is. Compiling then trusts that check.
 //
 // # What matches
 //
@@ -84,22 +80,8 @@ import (
 //     key names, as MongoDB reads a document. A stored timestamp Go cannot
 //     parse counts as missing (the Store accepts none).
 
-const (
-	// maxQueryItems is the most items an $and, $or, $nor, $in or $nin array
-	// may have, as Losant's published query schema says (maxItems 100).
-	maxQueryItems = 100
-
-	// maxQueryDepth is how deep $and, $or and $nor may nest: the top-level
-	// query is at depth 0, the sub-queries of its $or at depth 1, and so
-	// on. Losant's schema sets no limit; this one keeps matching (and the
-	// recursion that parses) bounded.
-	maxQueryDepth = 16
-
-	// maxJSONDepth bounds the nesting of the query's JSON itself, before
-	// its meaning is looked at: a valid query at maxQueryDepth nests about
-	// 2*maxQueryDepth+3 JSON levels.
-	maxJSONDepth = 64
-)
+// querySchema is the component schema of the query parameter.
+const querySchema = "ApplicationJobLogQuery"
 
 // listParamError is a problem with a parameter of a list request: the query
 // (a syntax error, an unknown field or operator, a value of the wrong type,
@@ -196,23 +178,27 @@ func (q *jobLogQuery) matches(r *logRecord) bool {
 // matchFunc is a compiled (sub-)query or condition.
 type matchFunc func(r *logRecord) bool
 
-// parseQuery parses and validates the JSON text of an advanced query. Empty
-// text (or only white space) is no filter at all. Every problem is a
-// *listParamError.
+// parseQuery validates (with ops.CheckJSON) and compiles the JSON text of
+// an advanced query. Empty text (or only white space) is no filter at all.
+// Every problem is a *listParamError.
 func parseQuery(text []byte) (*jobLogQuery, error) {
 	if len(bytes.TrimSpace(text)) == 0 {
 		return &jobLogQuery{}, nil
 	}
+	if err := ops.CheckJSON(querySchema, text); err != nil {
+		var pe *ops.PathError
+		if errors.As(err, &pe) {
+			return nil, &listParamError{Param: "query", Path: pe.Path, Problem: pe.Problem}
+		}
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(text))
-	dec.UseNumber() // numbers as written: 1e400 is refused, not made infinite
-	root, err := readJSON(dec, 0)
+	dec.UseNumber() // numbers as written
+	root, err := readJSON(dec)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, queryErr("", "not JSON: more data after the query object")
-	}
-	m, err := compileQuery(root, "", 0)
+	m, err := compileQuery(root, "")
 	if err != nil {
 		return nil, err
 	}
@@ -248,8 +234,9 @@ func (n jsonNode) describe() string {
 	return [...]string{"null", "a boolean", "a number", "a string", "an array", "an object"}[n.kind]
 }
 
-// readJSON reads one JSON value from dec, which must use UseNumber.
-func readJSON(dec *json.Decoder, depth int) (jsonNode, error) {
+// readJSON reads one JSON value from dec, which must use UseNumber. The
+// text has passed ops.CheckJSON, which bounds its depth.
+func readJSON(dec *json.Decoder) (jsonNode, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return jsonNode{}, notJSON(err)
@@ -264,13 +251,10 @@ func readJSON(dec *json.Decoder, depth int) (jsonNode, error) {
 	case string:
 		return jsonNode{kind: jsonString, s: t}, nil
 	case json.Delim:
-		if depth >= maxJSONDepth {
-			return jsonNode{}, queryErr("", "not a query: JSON nested more than %d levels deep", maxJSONDepth)
-		}
 		if t == '[' {
 			n := jsonNode{kind: jsonArray, items: []jsonNode{}}
 			for dec.More() {
-				item, err := readJSON(dec, depth+1)
+				item, err := readJSON(dec)
 				if err != nil {
 					return jsonNode{}, err
 				}
@@ -285,7 +269,7 @@ func readJSON(dec *json.Decoder, depth int) (jsonNode, error) {
 			if err != nil {
 				return jsonNode{}, notJSON(err)
 			}
-			val, err := readJSON(dec, depth+1)
+			val, err := readJSON(dec)
 			if err != nil {
 				return jsonNode{}, err
 			}
@@ -334,36 +318,11 @@ func quote(s string) string {
 	return strconv.Quote(s)
 }
 
-// duplicateKey returns the first key of an object that repeats an earlier
-// one, if any.
-func duplicateKey(n jsonNode) (string, bool) {
-	if len(n.keys) < 2 {
-		return "", false
-	}
-	seen := make(map[string]bool, len(n.keys))
-	for _, k := range n.keys {
-		if seen[k] {
-			return k, true
-		}
-		seen[k] = true
-	}
-	return "", false
-}
-
-// knownFields lists the fields for the message about an unknown one.
-const knownFields = "id, resourceId, name, status, resourceType, runQueuedAt, runStartedAt or runCompletedAt"
-
-// compileQuery compiles a query object found at path, depth levels of
-// $and/$or/$nor down. A nil matchFunc matches everything.
-func compileQuery(n jsonNode, path string, depth int) (matchFunc, error) {
+// compileQuery compiles a query object found at path. A nil matchFunc
+// matches everything.
+func compileQuery(n jsonNode, path string) (matchFunc, error) {
 	if n.kind != jsonObject {
-		if depth == 0 {
-			return nil, queryErr(path, "want a JSON object, got %s", n.describe())
-		}
-		return nil, queryErr(path, "want a query object, got %s", n.describe())
-	}
-	if k, dup := duplicateKey(n); dup {
-		return nil, queryErr(path, "duplicate key %s", quote(k))
+		return nil, unchecked(path, n)
 	}
 	var all []matchFunc
 	for i, key := range n.keys {
@@ -372,17 +331,13 @@ func compileQuery(n jsonNode, path string, depth int) (matchFunc, error) {
 		var err error
 		switch key {
 		case "$and", "$or", "$nor":
-			m, err = compileLogical(key, val, childPath(path, key), depth)
+			m, err = compileLogical(key, val, childPath(path, key))
 		default:
 			f, ok := fieldByName(key)
-			switch {
-			case ok:
-				m, err = compileCondition(f, val, childPath(path, key))
-			case strings.HasPrefix(key, "$"):
-				err = queryErr(path, "unknown operator %s; a query takes $and, $or, $nor and fields", quote(key))
-			default:
-				err = queryErr(path, "unknown field %s; want %s", quote(key), knownFields)
+			if !ok {
+				return nil, unchecked(childPath(path, key), val)
 			}
+			m, err = compileCondition(f, val, childPath(path, key))
 		}
 		if err != nil {
 			return nil, err
@@ -394,20 +349,20 @@ func compileQuery(n jsonNode, path string, depth int) (matchFunc, error) {
 	return and(all), nil
 }
 
+// unchecked is the error for a value ops.CheckJSON should have refused:
+// a bug, reported rather than matched wrongly.
+func unchecked(path string, n jsonNode) error {
+	return queryErr(path, "internal error: %s passed the check but cannot be compiled", n.describe())
+}
+
 // compileLogical compiles the array of sub-queries of $and, $or or $nor.
-func compileLogical(op string, n jsonNode, path string, depth int) (matchFunc, error) {
+func compileLogical(op string, n jsonNode, path string) (matchFunc, error) {
 	if n.kind != jsonArray {
-		return nil, queryErr(path, "want an array of queries, got %s", n.describe())
-	}
-	if len(n.items) > maxQueryItems {
-		return nil, queryErr(path, "%d queries; at most %d", len(n.items), maxQueryItems)
-	}
-	if depth+1 > maxQueryDepth {
-		return nil, queryErr(path, "queries nested more than %d levels deep", maxQueryDepth)
+		return nil, unchecked(path, n)
 	}
 	subs := make([]matchFunc, len(n.items))
 	for i, item := range n.items {
-		m, err := compileQuery(item, indexPath(path, i), depth+1)
+		m, err := compileQuery(item, indexPath(path, i))
 		if err != nil {
 			return nil, err
 		}
@@ -488,51 +443,20 @@ const (
 	opCI         = "$ci"
 )
 
-// idOperators are the operators of an ID field's condition.
-var idOperators = []string{opEq, opNe, opGt, opLt, opGte, opLte, opIn, opNin}
-
-// valueOperators are the operators of a string or timestamp field's
-// condition.
-var valueOperators = []string{opEq, opNe, opGt, opLt, opGte, opLte, opIn, opNin, opStartsWith, opEndsWith, opContains, opCI}
-
 // compileCondition compiles the condition on field f found at path: a
 // bare value (equality) or an object of operators.
 func compileCondition(f logField, n jsonNode, path string) (matchFunc, error) {
 	switch n.kind {
 	case jsonArray:
-		return nil, queryErr(path, "want a value or an object of operators, got an array")
+		return nil, unchecked(path, n)
 	case jsonObject:
 	default:
 		return compileOperator(f, opEq, n, path, false)
 	}
-	if k, dup := duplicateKey(n); dup {
-		return nil, queryErr(path, "duplicate operator %s", quote(k))
-	}
-	allowed := valueOperators
-	if f.isID() {
-		allowed = idOperators
-		if len(n.keys) != 1 {
-			got := "none"
-			if len(n.keys) > 1 {
-				got = fmt.Sprintf("%d (%s)", len(n.keys), strings.Join(n.keys, ", "))
-			}
-			return nil, queryErr(path, "want exactly one operator, got %s", got)
-		}
-	}
 	ci := false
 	for i, op := range n.keys {
-		if !slices.Contains(allowed, op) {
-			if slices.Contains(valueOperators, op) {
-				return nil, queryErr(path, "operator %s does not apply to an ID field; want one of %s", quote(op), strings.Join(idOperators, ", "))
-			}
-			return nil, queryErr(path, "unknown operator %s", quote(op))
-		}
 		if op == opCI {
-			v := n.vals[i]
-			if v.kind != jsonBool {
-				return nil, queryErr(childPath(path, op), "want true or false, got %s", v.describe())
-			}
-			ci = v.b
+			ci = n.vals[i].b
 		}
 	}
 	var all []matchFunc
@@ -561,10 +485,7 @@ func compileOperator(f logField, op string, n jsonNode, path string, ci bool) (m
 		return func(r *logRecord) bool { return !m(r) }, nil
 	case opStartsWith, opEndsWith, opContains:
 		if n.kind != jsonString {
-			return nil, queryErr(path, "want a string, got %s", n.describe())
-		}
-		if n.s == "" {
-			return nil, queryErr(path, "want a non-empty string")
+			return nil, unchecked(path, n)
 		}
 		return substring(f, op, n.s, ci), nil
 	}
@@ -584,6 +505,8 @@ func compileOperator(f logField, op string, n jsonNode, path string, ci bool) (m
 	}
 	var test func(c int) bool
 	switch op {
+	default:
+		return nil, unchecked(path, n)
 	case opEq:
 		test = func(c int) bool { return c == 0 }
 	case opNe:
@@ -635,19 +558,7 @@ func comparer(f logField, n jsonNode, path string, ci bool) (func(r *logRecord) 
 // array n's. ($nin is its negation, so it matches a job log without f.)
 func compileIn(f logField, n jsonNode, path string, ci bool) (matchFunc, error) {
 	if n.kind != jsonArray {
-		return nil, queryErr(path, "want an array, got %s", n.describe())
-	}
-	if len(n.items) > maxQueryItems {
-		return nil, queryErr(path, "%d values; at most %d", len(n.items), maxQueryItems)
-	}
-	for i, item := range n.items {
-		if item.kind == jsonNull || item.kind == jsonArray || item.kind == jsonObject {
-			want := "a string, number or boolean"
-			if f.isID() {
-				want = "an ID"
-			}
-			return nil, queryErr(indexPath(path, i), "want %s, got %s", want, item.describe())
-		}
+		return nil, unchecked(path, n)
 	}
 	switch {
 	case f.isID():
@@ -814,18 +725,16 @@ func (a instant) compare(b instant) int {
 	return 0
 }
 
-// maxEpochMillis is the largest magnitude of a JavaScript Date: 100 million
-// days either side of the epoch.
-const maxEpochMillis = 8.64e15
-
 // timeOperand reads a timestamp field's (non-null) value: an RFC 3339
-// date-time, a date alone (midnight UTC), or epoch milliseconds.
+// date-time, a date alone (midnight UTC), or epoch milliseconds. The
+// spec's QueryTime (checked by ops.CheckJSON) bounds the milliseconds to
+// a JavaScript Date's range, 100 million days either side of the epoch.
 func timeOperand(n jsonNode, path string) (instant, error) {
 	switch n.kind {
 	case jsonNumber:
 		f, err := strconv.ParseFloat(n.s, 64)
-		if err != nil || math.Abs(f) > maxEpochMillis {
-			return instant{}, queryErr(path, "%s milliseconds is beyond the range of dates", n.s)
+		if err != nil {
+			return instant{}, unchecked(path, n)
 		}
 		ms := int64(f) // toward zero, as JavaScript's Date does
 		sec, rem := ms/1000, ms%1000
@@ -834,15 +743,11 @@ func timeOperand(n jsonNode, path string) (instant, error) {
 		}
 		return instant{sec, int32(rem * 1e6)}, nil
 	case jsonString:
-		if t, ok := parseTimestamp(n.s); ok {
+		if t, ok := ops.ParseTime(n.s); ok {
 			return instantOf(t), nil
 		}
-		if t, err := time.Parse(time.DateOnly, n.s); err == nil {
-			return instantOf(t), nil
-		}
-		return instant{}, queryErr(path, "%s is not a date (want RFC 3339, such as 2025-06-10T04:00:00.000Z, or epoch milliseconds)", quote(n.s))
 	}
-	return instant{}, queryErr(path, "want a date (RFC 3339 text or epoch milliseconds), got %s", n.describe())
+	return instant{}, unchecked(path, n)
 }
 
 // parseTimestamp parses an RFC 3339 date-time, as stored job logs hold them.

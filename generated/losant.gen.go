@@ -17,10 +17,12 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	losant "github.com/losant-go/losant-go"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // ApplicationJobLog Schema for a single Application Job Log
@@ -41,8 +43,11 @@ type ApplicationJobLogOutput = losant.ApplicationJobLogOutput
 type ApplicationJobLogProgress = losant.ApplicationJobLogProgress
 
 // ApplicationJobLogQuery Losant's advanced query language for job logs. Every key of an object
-// must hold: `$and`, `$or` and `$nor` take up to 100 sub-queries; a
-// field takes a bare value (equality) or an object of operators.
+// must hold: `$and`, `$or` and `$nor` take up to 100 sub-queries,
+// nested at most 16 levels deep; a field takes a bare value (equality)
+// or an object of operators. `status` and `resourceType` take the
+// values their enums list (no `$ci` spelling of them); the three
+// timestamps take dates.
 type ApplicationJobLogQuery = json.RawMessage
 
 // ApplicationJobLogSortField A field job logs can be sorted by.
@@ -123,6 +128,48 @@ type QueryInValue1 = float64
 // QueryInValue2 defines model for QueryInValue.2.
 type QueryInValue2 = bool
 
+// QueryResourceType A resource type, or null, in a query.
+type QueryResourceType = string
+
+// QueryResourceTypeCondition A condition on the resource type: one it must equal, or an object of
+// operators, all of which must hold. `$eq`, `$ne`, `$in` and `$nin`
+// take the values the enum lists; the ranges and substrings any
+// string.
+type QueryResourceTypeCondition struct {
+	union json.RawMessage
+}
+
+// QueryResourceTypeCondition1 defines model for QueryResourceTypeCondition.1.
+type QueryResourceTypeCondition1 struct {
+	Ci       *bool   `json:"$ci,omitempty"`
+	Contains *string `json:"$contains,omitempty"`
+	EndsWith *string `json:"$endsWith,omitempty"`
+
+	// Eq A resource type, or null, in a query.
+	Eq *QueryResourceType `json:"$eq,omitempty"`
+
+	// Gt A string, number, boolean or null, in a query.
+	Gt *QueryScalar `json:"$gt,omitempty"`
+
+	// Gte A string, number, boolean or null, in a query.
+	Gte *QueryScalar                `json:"$gte,omitempty"`
+	In  *[]QueryResourceTypeInValue `json:"$in,omitempty"`
+
+	// Lt A string, number, boolean or null, in a query.
+	Lt *QueryScalar `json:"$lt,omitempty"`
+
+	// Lte A string, number, boolean or null, in a query.
+	Lte *QueryScalar `json:"$lte,omitempty"`
+
+	// Ne A resource type, or null, in a query.
+	Ne         *QueryResourceType          `json:"$ne,omitempty"`
+	Nin        *[]QueryResourceTypeInValue `json:"$nin,omitempty"`
+	StartsWith *string                     `json:"$startsWith,omitempty"`
+}
+
+// QueryResourceTypeInValue A resource type, in a query's $in or $nin.
+type QueryResourceTypeInValue = string
+
 // QueryScalar A string, number, boolean or null, in a query.
 type QueryScalar struct {
 	union json.RawMessage
@@ -136,6 +183,111 @@ type QueryScalar1 = float64
 
 // QueryScalar2 defines model for QueryScalar.2.
 type QueryScalar2 = bool
+
+// QueryStatus A job status, or null, in a query.
+type QueryStatus = string
+
+// QueryStatusCondition A condition on the job status: one it must equal, or an object of
+// operators, all of which must hold. `$eq`, `$ne`, `$in` and `$nin`
+// take the values the enum lists; the ranges and substrings any
+// string.
+type QueryStatusCondition struct {
+	union json.RawMessage
+}
+
+// QueryStatusCondition1 defines model for QueryStatusCondition.1.
+type QueryStatusCondition1 struct {
+	Ci       *bool   `json:"$ci,omitempty"`
+	Contains *string `json:"$contains,omitempty"`
+	EndsWith *string `json:"$endsWith,omitempty"`
+
+	// Eq A job status, or null, in a query.
+	Eq *QueryStatus `json:"$eq,omitempty"`
+
+	// Gt A string, number, boolean or null, in a query.
+	Gt *QueryScalar `json:"$gt,omitempty"`
+
+	// Gte A string, number, boolean or null, in a query.
+	Gte *QueryScalar          `json:"$gte,omitempty"`
+	In  *[]QueryStatusInValue `json:"$in,omitempty"`
+
+	// Lt A string, number, boolean or null, in a query.
+	Lt *QueryScalar `json:"$lt,omitempty"`
+
+	// Lte A string, number, boolean or null, in a query.
+	Lte *QueryScalar `json:"$lte,omitempty"`
+
+	// Ne A job status, or null, in a query.
+	Ne         *QueryStatus          `json:"$ne,omitempty"`
+	Nin        *[]QueryStatusInValue `json:"$nin,omitempty"`
+	StartsWith *string               `json:"$startsWith,omitempty"`
+}
+
+// QueryStatusInValue A job status, in a query's $in or $nin.
+type QueryStatusInValue = string
+
+// QueryTime a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+type QueryTime struct {
+	union json.RawMessage
+}
+
+// QueryTime0 defines model for QueryTime.0.
+type QueryTime0 = time.Time
+
+// QueryTime1 defines model for QueryTime.1.
+type QueryTime1 = openapi_types.Date
+
+// QueryTime2 defines model for QueryTime.2.
+type QueryTime2 = float64
+
+// QueryTimeCondition A condition on a timestamp: a date it must equal, or an object of
+// operators, all of which must hold. The substring operators test the
+// timestamp's text as stored, and `$ci` applies only to them.
+type QueryTimeCondition struct {
+	union json.RawMessage
+}
+
+// QueryTimeCondition1 defines model for QueryTimeCondition.1.
+type QueryTimeCondition1 struct {
+	Ci       *bool   `json:"$ci,omitempty"`
+	Contains *string `json:"$contains,omitempty"`
+	EndsWith *string `json:"$endsWith,omitempty"`
+
+	// Eq a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+	Eq *QueryTime `json:"$eq,omitempty"`
+
+	// Gt a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+	Gt *QueryTime `json:"$gt,omitempty"`
+
+	// Gte a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+	Gte *QueryTime          `json:"$gte,omitempty"`
+	In  *[]QueryTimeInValue `json:"$in,omitempty"`
+
+	// Lt a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+	Lt *QueryTime `json:"$lt,omitempty"`
+
+	// Lte a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+	Lte *QueryTime `json:"$lte,omitempty"`
+
+	// Ne a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+	Ne         *QueryTime          `json:"$ne,omitempty"`
+	Nin        *[]QueryTimeInValue `json:"$nin,omitempty"`
+	StartsWith *string             `json:"$startsWith,omitempty"`
+}
+
+// QueryTimeInValue a date, not null: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
+type QueryTimeInValue struct {
+	union json.RawMessage
+}
+
+// QueryTimeInValue0 defines model for QueryTimeInValue.0.
+type QueryTimeInValue0 = time.Time
+
+// QueryTimeInValue1 defines model for QueryTimeInValue.1.
+type QueryTimeInValue1 = openapi_types.Date
+
+// QueryTimeInValue2 defines model for QueryTimeInValue.2.
+type QueryTimeInValue2 = float64
 
 // QueryValueCondition A condition on a field: a value it must equal, or an object of
 // operators, all of which must hold. `$ci` makes this condition's
@@ -428,6 +580,68 @@ func (t *QueryInValue) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsQueryResourceType returns the union data inside the QueryResourceTypeCondition as a QueryResourceType
+func (t QueryResourceTypeCondition) AsQueryResourceType() (QueryResourceType, error) {
+	var body QueryResourceType
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryResourceType overwrites any union data inside the QueryResourceTypeCondition as the provided QueryResourceType
+func (t *QueryResourceTypeCondition) FromQueryResourceType(v QueryResourceType) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryResourceType performs a merge with any union data inside the QueryResourceTypeCondition, using the provided QueryResourceType
+func (t *QueryResourceTypeCondition) MergeQueryResourceType(v QueryResourceType) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryResourceTypeCondition1 returns the union data inside the QueryResourceTypeCondition as a QueryResourceTypeCondition1
+func (t QueryResourceTypeCondition) AsQueryResourceTypeCondition1() (QueryResourceTypeCondition1, error) {
+	var body QueryResourceTypeCondition1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryResourceTypeCondition1 overwrites any union data inside the QueryResourceTypeCondition as the provided QueryResourceTypeCondition1
+func (t *QueryResourceTypeCondition) FromQueryResourceTypeCondition1(v QueryResourceTypeCondition1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryResourceTypeCondition1 performs a merge with any union data inside the QueryResourceTypeCondition, using the provided QueryResourceTypeCondition1
+func (t *QueryResourceTypeCondition) MergeQueryResourceTypeCondition1(v QueryResourceTypeCondition1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryResourceTypeCondition) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryResourceTypeCondition) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsQueryScalar0 returns the union data inside the QueryScalar as a QueryScalar0
 func (t QueryScalar) AsQueryScalar0() (QueryScalar0, error) {
 	var body QueryScalar0
@@ -512,6 +726,306 @@ func (t QueryScalar) MarshalJSON() ([]byte, error) {
 }
 
 func (t *QueryScalar) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsQueryStatus returns the union data inside the QueryStatusCondition as a QueryStatus
+func (t QueryStatusCondition) AsQueryStatus() (QueryStatus, error) {
+	var body QueryStatus
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryStatus overwrites any union data inside the QueryStatusCondition as the provided QueryStatus
+func (t *QueryStatusCondition) FromQueryStatus(v QueryStatus) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryStatus performs a merge with any union data inside the QueryStatusCondition, using the provided QueryStatus
+func (t *QueryStatusCondition) MergeQueryStatus(v QueryStatus) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryStatusCondition1 returns the union data inside the QueryStatusCondition as a QueryStatusCondition1
+func (t QueryStatusCondition) AsQueryStatusCondition1() (QueryStatusCondition1, error) {
+	var body QueryStatusCondition1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryStatusCondition1 overwrites any union data inside the QueryStatusCondition as the provided QueryStatusCondition1
+func (t *QueryStatusCondition) FromQueryStatusCondition1(v QueryStatusCondition1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryStatusCondition1 performs a merge with any union data inside the QueryStatusCondition, using the provided QueryStatusCondition1
+func (t *QueryStatusCondition) MergeQueryStatusCondition1(v QueryStatusCondition1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryStatusCondition) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryStatusCondition) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsQueryTime0 returns the union data inside the QueryTime as a QueryTime0
+func (t QueryTime) AsQueryTime0() (QueryTime0, error) {
+	var body QueryTime0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTime0 overwrites any union data inside the QueryTime as the provided QueryTime0
+func (t *QueryTime) FromQueryTime0(v QueryTime0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTime0 performs a merge with any union data inside the QueryTime, using the provided QueryTime0
+func (t *QueryTime) MergeQueryTime0(v QueryTime0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryTime1 returns the union data inside the QueryTime as a QueryTime1
+func (t QueryTime) AsQueryTime1() (QueryTime1, error) {
+	var body QueryTime1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTime1 overwrites any union data inside the QueryTime as the provided QueryTime1
+func (t *QueryTime) FromQueryTime1(v QueryTime1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTime1 performs a merge with any union data inside the QueryTime, using the provided QueryTime1
+func (t *QueryTime) MergeQueryTime1(v QueryTime1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryTime2 returns the union data inside the QueryTime as a QueryTime2
+func (t QueryTime) AsQueryTime2() (QueryTime2, error) {
+	var body QueryTime2
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTime2 overwrites any union data inside the QueryTime as the provided QueryTime2
+func (t *QueryTime) FromQueryTime2(v QueryTime2) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTime2 performs a merge with any union data inside the QueryTime, using the provided QueryTime2
+func (t *QueryTime) MergeQueryTime2(v QueryTime2) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryTime) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryTime) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsQueryTime returns the union data inside the QueryTimeCondition as a QueryTime
+func (t QueryTimeCondition) AsQueryTime() (QueryTime, error) {
+	var body QueryTime
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTime overwrites any union data inside the QueryTimeCondition as the provided QueryTime
+func (t *QueryTimeCondition) FromQueryTime(v QueryTime) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTime performs a merge with any union data inside the QueryTimeCondition, using the provided QueryTime
+func (t *QueryTimeCondition) MergeQueryTime(v QueryTime) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryTimeCondition1 returns the union data inside the QueryTimeCondition as a QueryTimeCondition1
+func (t QueryTimeCondition) AsQueryTimeCondition1() (QueryTimeCondition1, error) {
+	var body QueryTimeCondition1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTimeCondition1 overwrites any union data inside the QueryTimeCondition as the provided QueryTimeCondition1
+func (t *QueryTimeCondition) FromQueryTimeCondition1(v QueryTimeCondition1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTimeCondition1 performs a merge with any union data inside the QueryTimeCondition, using the provided QueryTimeCondition1
+func (t *QueryTimeCondition) MergeQueryTimeCondition1(v QueryTimeCondition1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryTimeCondition) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryTimeCondition) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsQueryTimeInValue0 returns the union data inside the QueryTimeInValue as a QueryTimeInValue0
+func (t QueryTimeInValue) AsQueryTimeInValue0() (QueryTimeInValue0, error) {
+	var body QueryTimeInValue0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTimeInValue0 overwrites any union data inside the QueryTimeInValue as the provided QueryTimeInValue0
+func (t *QueryTimeInValue) FromQueryTimeInValue0(v QueryTimeInValue0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTimeInValue0 performs a merge with any union data inside the QueryTimeInValue, using the provided QueryTimeInValue0
+func (t *QueryTimeInValue) MergeQueryTimeInValue0(v QueryTimeInValue0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryTimeInValue1 returns the union data inside the QueryTimeInValue as a QueryTimeInValue1
+func (t QueryTimeInValue) AsQueryTimeInValue1() (QueryTimeInValue1, error) {
+	var body QueryTimeInValue1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTimeInValue1 overwrites any union data inside the QueryTimeInValue as the provided QueryTimeInValue1
+func (t *QueryTimeInValue) FromQueryTimeInValue1(v QueryTimeInValue1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTimeInValue1 performs a merge with any union data inside the QueryTimeInValue, using the provided QueryTimeInValue1
+func (t *QueryTimeInValue) MergeQueryTimeInValue1(v QueryTimeInValue1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQueryTimeInValue2 returns the union data inside the QueryTimeInValue as a QueryTimeInValue2
+func (t QueryTimeInValue) AsQueryTimeInValue2() (QueryTimeInValue2, error) {
+	var body QueryTimeInValue2
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQueryTimeInValue2 overwrites any union data inside the QueryTimeInValue as the provided QueryTimeInValue2
+func (t *QueryTimeInValue) FromQueryTimeInValue2(v QueryTimeInValue2) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQueryTimeInValue2 performs a merge with any union data inside the QueryTimeInValue, using the provided QueryTimeInValue2
+func (t *QueryTimeInValue) MergeQueryTimeInValue2(v QueryTimeInValue2) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QueryTimeInValue) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QueryTimeInValue) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -1336,91 +1850,100 @@ func (sh *strictHandler) GetApplicationJobLog(w http.ResponseWriter, r *http.Req
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hzrchs3svCroGZdJXtrRFKX2DHz51MsOauUEyeW4lR9pvcInGmSsGaACYARxbj47qe6gblyKF5WytbZ",
-	"c/zH1ODW6G70HfgaRCrNlARpTTD8GsA9T7ME6PdZliUi4lYo+aMav1PTNwrbLMTYavI05XoRDIMzNhFS",
-	"mBnELOaWM66jmbgDNhd2xoQ1TOU2y20QBnc8yQEH82rqyzgYBt+8+gaib19++4rD0elJFH97Eken/PWr",
-	"IAxE2f7qZdRqf4ntEudG0FMuEhMMPwUqM//Pb6QXqTT4HAYg42B49Or09cuj05PX+C8MjOXauq/fHH87",
-	"oH/LMPiixhf3EOVN4FYXfx1Q38sN8EmeAiLJIeWcWx6EgcfI8GsQq7lMFI9/0w72mbWZGfb7E5GA6dV2",
-	"0fdo7R8Pjr85HLw8PBr0InPXm/6J+5trYS3IYHh0fHL6zctX375ehoGaS9Cb8EudrhcZAlkjSxAGmVZT",
-	"DYZ4IapIfzQYEO5sboJhECsJQRhYZXlCbcsw0PBHDsZC/P3iodUREbWuHobcgKYGo3IdwSbwi36dO9C5",
-	"LHn2zAbDoMLd9eB0OHg1PD3uHR2f/H/X99cc8u6Og+Fg0BsMBr7jFXLO2p5HRc8SSRX2lstw9Vxdyl9q",
-	"qK4O1vUMWKyiPAVpqTvL+BQODPNs8UQnal+mXscvxyvs8TDJnowMosLzEgkxAx6DJng/gNWLs4kFTYcS",
-	"TKRFRiANg3+oOUuUnDKr2JwLy8YwURqYxjFCTocMhJ2BZpzJPB2DZmrCDERKxoYpzbgcyX9cX/9yGHML",
-	"vRHusiDgMDgZIITRDFKOK1uHE2O1kFMHZcY1T8F6QHmEUJlVKD+AzbVkBXKZ78gEfcuUNEDSMhgGf+Sg",
-	"FxUV/6uYsw5IDBOeJzYYTnhiICwAGyuVAJfBMgzuD6fqcCLukcZW5+C/FKzh51yGbdZsA355zrgxKhLc",
-	"QuyUhp0Ba7JFhbCHGBuny7idVXtrru3kjdAVyNWGn2mYBMPgb/1KIfZdq+m/H3+ByF664wvpGOIY4rUk",
-	"KDqUtNiKCOW0nVRw0O5KhItizmV5qrfE/hc1ZlBowVX8r1PFK/h3qz4K3hMhb7fge+y2Db7ddI+I7Hc0",
-	"IQKqDJc2VinHhdvwntN3ZiKVAQoKrwHZc801JAsmAWKIXzRwXjdm/Hac7Kr201j0AYnSgplGOZAIyQXW",
-	"2gbgz8q+VbmMnWyXFqRtaZ3+F6NkzYTEnykYw6ckDqqObM4Nk8qyCU1YIrpcYrkte1xorbQTkk0cUwMT",
-	"k7oQaS27DIPvefzBIX/fXTWkC0tzY1nKbTRjGbcWtGSj4J+fzg7f8sPJaBR//np8unw2Cqotf+SJiJ2I",
-	"e8RNpzyZKJ2SAHLbW4bBW6XHIo5B7k3BKAJjmFW3IFmswCFzxu+Accl4FEGGEoT4utphtewjbhAFlIMj",
-	"4dGtYXAHeuFPFLapDLSjuQOLTuVjcjBKx0RN/12c3L38MgyulfqJy4XnarPvVq+VYimXi4J/TMiyBLgB",
-	"ZhI1Z+iyVJv9wC28E6mwF/cRia7HpnTEkwQ0E4ZpblG+p8KSmmybb4el/da1qO/dr1l6tPJvkud2prT4",
-	"E/bmjUt5hyeZ2K04IxWGGis8yTEQhqXCGCGnYXX6Qwb3GepctEFzeSuRbLRhuM8gshC7JfbeM0o4njAD",
-	"+g40A5qs3PQVffWb+Jf3fCYXTJGNDb5LMWV3pGJV7V5RbzZBe5whphJg9SP9oxozHBjWd/t/TtVuThWB",
-	"m4G2whkQK5Y/T5L3k2D4aVuz73ObEdAlvjxHu6nlI5RWKwrGMaC/hgexh0BBwecPLbrCQyXviscD3QN4",
-	"YJiaS3Z5PizAvozLPUkzB83sjFtmHC3ou85lyLiM2Rxbfri4Zr1er/+FQDX9rzTHkll+C4Y2XcbFdtr0",
-	"JY3qiII9Mu2EqdyLYudf1LjX8FQemVsQ+bSyzmWbRdzZ+9pNsgPDsD1kJo9mjBtWO6K9SuRVJnYV3tsJ",
-	"+e/dsHrk7tGRUPpJz8vAHzN8YRxb3QoZv3C8p+bSNMhSCxS28fR7MdY5NH6F5gxhADJPg+Gnlmzy8T6l",
-	"p1yKP93Xzx04rQvCnbBaF0+tyOTjC6TIKs2et6Ka3QguOxXHu9eCcAtcu/U6Zqqw7fHLM3HtzZJJouYB",
-	"7uNORGiqm4WxkHYivR6FfUJWrCuvDmS5oztX+tYwVaCpru6248fVidbxZMzNbKy4jum35ZaPKdoKd2gl",
-	"1VAnlYWxUrfltw8QiQy6cdkKRq8CDbIgYJlRIZmDRuUkT5IFWnJSWQQcbTyOOjrmFg6tSCHoXrNS/A8u",
-	"iL7EH9R1p9lr1sKD03tNtv3chX2x42G/csPQPrTCJm3HrbLy/IKKmDXwURH/0cVSeqtWZa3boUgzpWnb",
-	"jQgMmmzczoJhMBV2lo8pdeOaDqeq+tWdCSgt8jYqFyUmQcYQOzPYmfYTLhKH2abxVZrqXVqNxh8Y5jt1",
-	"arH1OrEYjT06hi73Q++F9yCeGMeXhWHUITPqp4GbW5SoisVqFbnolI55dPubTlan+u3DO+e1orFWOwQg",
-	"Y9M4AbkWQRik/P4dyClu6GhwfNpBiSK12V7oLI5RswGaMcmaxYSFlIaWq9Jsm9dtEq0Cxn/gWvMFASc7",
-	"wsoXsjRo8YQzzeUUQiYkS0WSiCI7YoT0ghkyFc2a4kHlTur6BV1uBVeciATWIt6vin2QeI6F9sL6lFuY",
-	"86cxFPzczGmNiu9INdmZVvl01ntaSxANA5QfdcurwyoU0azDIjwwzHI9Bfuvm4a1qVasls1WIdcg7ZPg",
-	"x03dNB8qGuUyBk2bd4mFTjnpqUs9QnQcfrx6/zOzcG97a3Se7pBMpGOf7jRZSLOEW3ijJELWsRPfgUWu",
-	"BwVRapbm40h/J5afXPq/ryov1ov/TKs4j7qU6l8d0UBoIg2UnHvOWZQoCah4YV7v+oIYMVJpKmxnzsdP",
-	"0VAD6zkCTd5rNHnNudCALsaic1bH3ps6NQpcOiS2qYts00mDVR22rQxvKKtm7uu8AOzDO/INAfj3uYwT",
-	"+AjaCBf5XNXE6AFs2LEzyLbEtVRvZniaTW2qWspRQ6rutp5MQ6a8Yuxy5azSW09lbkWWQXzOLVzKt7nN",
-	"New+8lqp98muKxJT1bM124/1cXhcereBPytKxZ1Zq8U4t2C2HH5XJvDIeKVhJbPu5Lh8bM7UZWiVNV5b",
-	"gLanEH5fVOo9sRSu1zs1BULRwiKVSwu6lA5e2bTM8HpFYkuySCo9nJC+ZrGSwIxiE663VIuVA9qc960G",
-	"OCQ1WPteABnlmowGYyHrVPE+Zv8wsMLJ/vlMJeW+n4riJSWenOa/FnYSj2OBn3nyS42Yvs6oiRdXn3Bg",
-	"GI/vuIwgdrYUS7ic5nwKZIr4oLrpsQtKBN/CgmJjkjlMjCRl5mcqiYfs5hmX8U3Ibp4pfUPx9JtnEn9a",
-	"fgssz9BnOBoMmMnHh7iWAPMd4yM5EZDELrzOOBtzDYxq79hz+CPnibCLF67Wyy+KELg8tNLGFX01WRfh",
-	"2F9cOGQuSQVeuhmoLrMtM3Bvf8Eqf8UiLg3z0NQ00+X5GyUdg9WDGBvHfURqNoY2g5+7LtyOUO4DwErE",
-	"cL9J6iHA/WZohPn2mGK7aF7n4HokrxACHSE99quv7+oUgia+PURV36jb8j2/GCV7H/j8Jx8v65JdV0rb",
-	"tygBGnViDdyupKyZExmFdGIRl2yMSohSeuNF3d0lLi3R1GKesLVOgx4rXPL54TjOOj1Q7fDJFcHVGs36",
-	"+wx05WYLM2Q3LiLt5XSVab5hKH+t5tIIkPa7kbwpLQGU7T466sc5e9yPAZ0KyZMee5PgUOOqtlyd0EiS",
-	"SHdFNYmgjArC5Gt2Pa0cTFSHV1OelSXi8830y7sC+9KkYIcnJkjb9lyhzHsJ6I+NE0hdsRGbz0RCGpAG",
-	"ymlBtgPDKPG8aqo58b1iENWi1GsD0Gu8uq+PFHlob//J8W02lKdEKkkgKuzKDmFn9i5TIas6GB6VPvWn",
-	"R61y6Sxh2br6pOu+xGfENPLHIAwy0L/Qb7IPirgbqhelrfPJHTa5iQL31QvtlgQlK/yNR8W/tWplPlMG",
-	"Kh1hZ2AABZUP6OTSdt9HoPK8chhKNgoYCUNXRGquh5AWps6jKc2z/ey0Lpc0ax7d2mIlrboaHwiZOvue",
-	"uzjQ2S+XLtBqrFIxE/WwaecRb1mULb7oDNEWzT7mOwUmTKGkhewx54IwiGaqiE65dPuBGUmTQZJQ2Z1R",
-	"DEkScQMs5QsWqRTYmEe3TeXhOBPBCMLg7OpNEAbnF/TfJiVx1djLssHeX9c4mm+2ZSBXtWxL/AvJeJJ0",
-	"sdHDiVWzZ2b18ZXcGk1Wk7OkpQ3TdH+ALLKC55rSde8i9i3TsRR5noO0bK4VspJTAhlog1ypmAYedwcT",
-	"OjMuyNVFwoX2WNUtFdChp1ppvTUxfE/li2ZdZ5OswheBBkNn9HyvYjp4pSxcTVkWB8q7yZfnITs+ZTO4",
-	"5zFEIuUJi2Zc88iCpvzlVjd/fL19MFyttw+2sr08wOePzofeNXwAEagYNJN5klBGh7sjiFvHb1R54r2W",
-	"PXbZdHwqeCoHqwOwqGhEpcIlQki+zND/8dzD+4IJ6+xnioGExWW3KgIC9zyyyYIpCWU0xAlEJWELnVpg",
-	"bxluCBul/L7+9SgMUjLP619a8Rf4Y0u3niIcU7tbb9ilu7snVKrlXei8RXAm2Qn0ZDfQ5W69n3CnK9Y/",
-	"2mEPHQL5sbg82z4AbsWwvM6pmU/J1E/ogWHPhMRG3FavwdNtyLdJJqymfx6G/yriCdebwQ8L4NeJmQrs",
-	"tsD5K7bRivdsFEelKPLx1y4RVMVgR7IMwoZo0lCMfSaiGStjwj128ywSNyyl2C7Z0OWKZOPR7tGgy7gW",
-	"RklDVt6hkAakEVbcwc4izdNuo1hriaxIdGcJn0VKWi7cteBUyDIp2nGGnoGMze8Cm7fou52MLLeztZxs",
-	"jIBdh7SkyGbp44/64wnLGjDJ7vDL3Uc84Zap7GQ7lthBxl6t+l5F2LRyghpSS2lbuWO9bqdpu0hac+3H",
-	"NenQ84Io18IuyJlwR3MMXIM+yx0O11h66M7Wr4iFzKDZzw27OfM3xMggH7LvaTo2ygeDk4j60k+46Y3k",
-	"BY9mtSuOiTDW1O6C0TVIg2LRX35EaS+sGcmb+0O/EdfnhsG9RRGm5HeM++ESIDaMW5YAN9YZbhS2SJ2Q",
-	"IyYj8UMgVgpgZm3m0CPkRBW3yni0iuzDqWIpFySxQKPrl+vEz2CG/f4mEnRFV7JaiZTH9oeLq2tCORWv",
-	"VUsLdCdSPDFDcq2K6OUXNR7JRE1dfz/JLUBmnLtIuUWdU0yOuwch2pcyn8fc8pH0L7Wgxql1gHtkPUMx",
-	"aceGJqQIwUQkiXnRG8mRvEbtUzz5wYSjq7+tVpTOTZjVuZ0RUOWuegyx8INiqYohMeFIWvd3RGHukCZK",
-	"VMQTQom7s3dgmFa5JVtBWFNeRa+qGhDYEeWm3e3aaAbRrYs3oTKdgkQ2hJhNtEpR98Za3IFEX1pY2tEN",
-	"ckPvzpXU3BRbqh0I3+QUb7l1R+ExmDJQP0J1GxNfe7RAegfa1cKxm3+6s+Jn86elyKTfnNFROPxYgOEu",
-	"gzqOTkQE0kCNTX+6vF5hSpWBdBToKT3t+0Gmj31r3nKb95533Ns1L4IwuCuKjIKj3smgN6Ayygwkz0Qw",
-	"DE56g96JF0okX/q1eUz/ayNEuSxugWHHKdh1byQYOs0U4lqNRB6YehSS23ZIKBzJMnNF87js1nO0TdhY",
-	"k+xAqscvwuoVieo5FJpXSceWBAIeg1qf2po++OQfSnEBhnMVdUTNa2wUY4c20fBjz+sEFCcajD3kmahj",
-	"84saI3D9vyHmHBF0FQufgu0MVtUfZfm0UiLiagWUU2n+qkueWOOzfl3vUZha/m27y7IPpPCWaFi2np2o",
-	"4pw7w1VXpdvB1gpWroLzO9ngBS8WYFCwC1k19OU/XrAM1kFH8efONzwGFAEQKVoQg64w5tqgKNlYFSgs",
-	"A10G1Tth8JHuTjDI4kr5vQPkaDCow3XUDdf2t7GLdEvV64KUTNDIuCPQn1aTkvWc5eflcm+289H2jkvb",
-	"Rbp+IhJXydW4pWvCQpKXVdGubGcku9fwXp0TDF2UKP4sDVKP3b830wLd+6tOdL/xlsoW/Xn51tHmqf0j",
-	"MRs7ls8BoYXdeJXleDDY4s7+nsQ0nYTcQmmg6Dx1kHUtWO6gX3t1hYYcbR7SfkDhdHCyeVDj5ZHTwenm",
-	"EV3P3eDY49ebx7Zf3iAcehmweXvNBxnqLgZpl7pz8ekzMkT1Rtw7YSw9wNJNlTCwfEoPC3ZmawrvLQU7",
-	"U7GfrjhBGZ8KSaW0hZx1Bws03X4cBt0X5Bo+BrlvSVLP+ARh+0tvjLgmkdRuQQPdf35fvwuy+qk1SaOp",
-	"Nstv/jqs/9kaRZ+K3itno/f37s9oOXxerhgFm6RGI828xAm2svKKu/4brb36iwjFlY0pmee1hwcODHOq",
-	"ImTFDeuRLGpvwyKBRDUdZLK5q+1/rXG2g20W7EqF/wRZX3+0tVER3bVu0bn/wPOuy0Zx084TXdbfWdzb",
-	"ruh+B6brIaT/AN3zP0fh/ABtfVOS4UFls6prfgD7v16ndKuUx9EomwWPe2ll+XkbBqCIUZe3W9bozxRV",
-	"TLoCiqas55moiXqSc55VVt6jtBSUMz5gNW0G4tSEAY9mD4fherVCtA4+XHX9Li2bCBmb9XYUGy9KNYlT",
-	"u+iFSCFk3IczLOPucqbSRaKJoqYPAmMQ+f8dAAD//w==",
+	"7D1pc9s4sn8FxU2Vky1ako/JofnyPLEz663sJms7maoXZZ8hsiUiJgEGAG1rUvrvr9AASZCiLq81R97L",
+	"l9jE1ehu9A34WxCJLBccuFbB8FsA9zTLU8CfT/I8ZRHVTPC/i/FbMX0tTJuG2LSqIsuonAXD4IRMGGcq",
+	"gZjEVFNCZZSwWyB3TCeEaUVEofNCB2FwS9MCzGBaT30eB8Pghxc/QPTy+csXFA6Oj6L45VEcHdNXL4Iw",
+	"YFX7i+dRq/25aedmbgN6RlmqguGnQOTqv9xGepHIgs9hADwOhgcvjl89Pzg+emX+hYHSVGr79YfDlwP8",
+	"Nw+DL2J8dg9R0QRucfFXAfY9XwMfpxkYJFmknFJNgzBwGBl+C2Jxx1NB4w/Swp5onathvz9hKaiet4u+",
+	"Q2v/cHD4w/7g+f7BoBep2970V7O/O8m0Bh4MDw6Pjn94/uLlq3kYiDsOch1+sdPVLDdAemQJwiCXYipB",
+	"IS9ENekPBgPEnS5UMAxiwSEIAy00TbFtHgYSvhagNMQ/zVatbhDhdXUwFAokNihRyAjWgV/269yBLHjF",
+	"syc6GAY17q4Gx8PBi+HxYe/g8Oi/bd9/FVB0dxwMB4PeYDBwHS8N5yzteVD2rJBUY28+DxfP1Tl/76G6",
+	"PlhXCZBYREUGXGN3ktMp7Cni2GJHJ+qhTL2MXw4X2GM1yXZGBlbjeW4IkQCNQSK8F6Dl7GSiQeKhBBVJ",
+	"liNIw+Bv4o6kgk+JFuSOMk3GMBESiDRjGJ8OCTCdgCSU8CIbgyRiQhREgseKCEkoH/G/XV2934+pht7I",
+	"7LIk4DA4GhgIowQyalbWFidKS8anFsqcSpqBdoDSyEClFqG8AF1ITkrkEteRMPyWC64ApWUwDL4WIGc1",
+	"Ff+nnNMHJIYJLVIdDCc0VRCWgI2FSIHyYB4G9/tTsT9h94bGWhbgvpSs4each23WbAN+fkqoUiJiVENs",
+	"lYZOgDTZokbYKsY20+VUJ/XemmtbecNkDXK94ScSJsEw+Eu/Voh926r678ZfINLn9vhCNoY4hngpCcoO",
+	"FS02IkI1bScVLLTbEuGsnHNeneoNsf9FjAmUWnAR/8tU8QL+7aqPgveU8ZsN+N502wTfdrpHRPZbnNAA",
+	"KhTlOhYZNQu34T3F70RFIgcjKJwGJE8llZDOCAeIIX7WwLlvzLjtWNlV76ex6AqJ0oIZR1mQEMkl1toG",
+	"4D+FfiMKHlvZzjVw3dI6/S9KcM+END9moBSdojioO5I7qggXmkxwwgrR1RLzTdnjTEohrZBs4hgbCJv4",
+	"QqS17DwMfqLxhUX+Q3fVkC4kK5QmGdVRQnKqNUhORsG/P53sv6H7k9Eo/vzt8Hj+ZBTUW/5IUxZbEfeI",
+	"m85oOhEyQwFktzcPgzdCjlkcA38wBaMIlCJa3AAnsQCLzITeAqGc0CiC3EgQ5Ot6h/Wyj7hBI6AsHCmN",
+	"bhSBW5Azd6JMm8hBWppbsPBUPiYHG+mYiunvxcndy8/D4EqIf1A+c1ytHrrVKyFIRvms5B8VkjwFqoCo",
+	"VNwR47LUm72gGt6yjOmz+whF12NTOqJpCpIwRSTVRr5nTKOabJtv+5X91rWo6933LD1c+QOnhU6EZL/C",
+	"g3njnN+ak4zsVp6RGkONFXZyDJgiGVOK8WlYn/6QwH1udK6xQQt+ww3ZcMNwn0OkIbZLPHjPRsLRlCiQ",
+	"tyAJ4GTVpi/xq9vEf7znEz4jAm1scF3KKbsjFYtq9xJ7k4mxx4nBVArEP9J/F2NiBob+bv/fqdrOqUJw",
+	"c5CaWQNiwfKnafpuEgw/bWr2fW4zgnGJz0+N3dTyESqr1QjGMRh/zRzEngEKSj5ftegCD1W8yx4PdAfg",
+	"niLijpPz02EJ9nlc7YmrO5BEJ1QTZWmB32XBQ0J5TO5My89nV6TX6/W/IKiq/w3nmBNNb0Dhpqu42Fab",
+	"PsdRHVGwR6YdU7V7Ue78ixj3Gp7KI3OLQT6uLAveZhF79r51k2xPEdMeElVECaGKeEe0V4u82sSuw3tb",
+	"If+dHeZH7h4dCZWf9LQK/BFFZ8qy1Q3j8TPLe+KOqwZZvEBhG0+/lGOtQ+NWaM4QBsCLLBh+askmF+8T",
+	"cko5+9V+/dyBU18QboVVXzy1IpOPL5AiLSR52opqdiO46lQe714Lwg1wbdfrmKnGtsMvzdmVM0smqbgL",
+	"zD5uWWRMdTVTGrJOpPtR2B2yoq+8OpBlj+6dkDeKiBJNvrrbjB8XJ1rGkzFVyVhQGePPmmo6xmgr3Bor",
+	"yUMdFxrGQtxU3y4gYjl047IVjF4EGnhJwCqjgjLHGJWTIk1nxpLjQhvAjY1HjY6OqYZ9zTIIutesFf/K",
+	"BY0v8RW7bjW7Zy2snN5pss3nLu2LLQ/7pR1m7EPNdNp23Gorzy0okFkDFxVxH20spbdoVXrd9lmWC4nb",
+	"bkRgjMlGdRIMgynTSTHG1I1t2p+K+qfuTEBlkbdROaswCTyG2JrB1rSfUJZazDaNr8pU79JqOH5PEdep",
+	"U4st14nlaNOjY+j8Yeg9cx7EjnF8XhpGHTLDPw1U3RiJKkgsFpFrnNIxjW4+yHRxqg8Xb63Xaow17xAA",
+	"j1XjBBSSBWGQ0fu3wKdmQweDw+MOSpSpzfZCJ3FsNBsYMyZdshjTkOHQalWcbf26TaLVwLgPVEo6Q+B4",
+	"R1j5jFcGrTnhRFI+hZAwTjKWpqzMjijGnWCGXERJUzyIwkpdt6DNrZgVJyyFpYh3q5o+hniWhR6E9SnV",
+	"cEd3Yyi4uYnVGjXfoWrSiRTFNOnt1hI0hoGRH77l1WEVsijpsAj3FNFUTkH/56ahN9WC1bLeKqQSuN4J",
+	"fuzUTfOhplHBY5C4eZtY6JSTjrrYIzSOw98v3/2TaLjXvSU6T3ZIJtSxuztNGrI8pRpeC24g69iJ60Ai",
+	"2wODKJ6l+TjS34rlnUv/d3XlxXLxn0sRF1GXUv2tIxoGmkgCJueeUhKlgoNRvHDnd32GjBiJLGO6M+fj",
+	"pmiogeUcYUzeK2PyqlMmwbgYs85ZLXuv69QocOmQ2MoX2aqTBos6bFMZ3lBWzdzXaQnYxVv0DQHoTwWP",
+	"U/gIUjEb+VzUxMYDWLNja5BtiGsuXifmNCtvKi/lKCETtxtPJiEXTjF2uXJayI2nUjcszyE+pRrO+ZtC",
+	"FxK2H3klxLt02xWRqfxszeZjXRzeLL3dwH8KTMWdaC3ZuNCgNhx+WyXw0HjFYRWzbuW4fGzO1GVoVTVe",
+	"G4D2QCH8rqzU27EU9uudmgKhbCGRKLgGWUkHp2xaZrhfkdiSLBxLDyeor0ksOBAlyITKDdVi7YA2530j",
+	"AfZRDXrfSyCjQqLRoDTknSrexexXA8us7L9LRFrte1cUryixc5r/q7STaBwz85mm7z1iujqjJl5sfcKe",
+	"IjS+pTyC2NpSJKV8WtApoCniguqqR84wEXwDM4yNcWIxMeKYmU9EGg/J9RPK4+uQXD8R8hrj6ddPuPlR",
+	"0xsgRW58hoPBgKhivG/WYqDCEec2vEY1yYTS5OA5SeEWUkVigPxHQsmEQRrb6DuhZEwlECzNI0/ha0FT",
+	"pmfPRhxrwRxQBkKbpxZS9ci1ZTcHkR/dcpDpBEYcp0QVySQxprIiKVOaPOWCXD+J2DVROaQp41PHkNmz",
+	"H63VmEiAETfGo9I0y5WdNKYalK1Ia54rg6SHyzJL6Tnq53M7AxaNtgWaQfxvsMpvsYjNEa2aGmc6P30t",
+	"uOV+P8KydtxHQ/jG0GZkdtuF2+HTteMvvAHNmRaimmvnumLZwhx+lPJBEzQCkdvPsFm4EcfaEKM32o81",
+	"lmKqI+hI/uUq0DrFtIpv9o0x0qgscz2/KMF7F/TuHy6iZ1qdsM3o/X4MOVrAz7uk7qWQ+o0RTo0KtwbK",
+	"F5LtTpqVcpVElJOxUZ+YjBzPfEcdWbjCX4uzwtY6DTot8M7n1RGoZRqs3uHOVdjlEpvglwRkHSBgakiu",
+	"bSzdyfM6R35NjGrQknLFgOsfR/y6smGMVnJxXTfOehJuDMiMcZr2yOvUDFW23sxWOFWqgQuNKgFiYmBy",
+	"1caOVhYmrCD01H5tQ7lMOf7knJiH0qRkhx0TpG01L1DmHQfjSY5TyGyZFLlLWIrKGQfyaUm2PUUwZb5o",
+	"ZFrZvmDKefH1paHzJf7ot0eKmbS3v3N8qzWFNZFIU4hKi7hDCKoHF9igPxAMD6powKdHrc/pLL7ZuG6m",
+	"66bHZ4Npwx+DMMhBvsef0XgoI4ZG7wipbTTBYpOqKLBfndBuSVD0H147VPyu9TZ3iVBQ6widgAIjqFwo",
+	"quC6+yYFFhZWw4xkw1AXU3i5xXOaGNcwtb5YZbs9zIjrcqbz5tH1Fqto1dW4IthrPRNqI1gn789tiFhp",
+	"IWLC/IBv5xFvmZstvugMLpfNLlo9BcJUqaQZ7xHrPBGIElHG1WyhwJ4a8dJRCI1XbEgSUQUkozMSiQzI",
+	"mEY3TeVhOdOAEYTByeXrIAxOz/C/dUrisrGXeYO9vy1xkV9vykC23lpX+Gec0DTtYqPVKWH1wJzw4yu5",
+	"JZrMk7OopRWRePMBLbKS55rS9cHl9xsmkjFmfgdckzspDCtZJZCDVIYrBZFA4+4wSGeuyHB1mSrCPdYV",
+	"VyV0REhSa70l2QdH5bNmRWqTrMyVrwZDa/T8JGI8eJUsXEy2lgfKOfDnpyE5PCYJ3NMYIpbRlEQJlTTS",
+	"IDHzutGdJXdTIBgu3hQINrK9HMCnj86Hzm9cgQijGCThRZpiLoraI2i2br5hzYzzZh6wy6ZDVMNTO14d",
+	"gEVlo1EqlBsI0ZcZul+eOnifEaat/YzhmbC8plfHZuCeRjqdEcGhitNYgSg4bKBTS+zNwzUBr4ze+18P",
+	"wiBD89z/0grOwNcNfX4Mf0z1dr1hm+72hlOllreh8waRm3Qr0NPtQOfb9d7hThesf2OHrToE/GN57bd9",
+	"AOyKYXURVRKXTPJP6J4iTxg3jWZbvQZPtyHfJA2ymLhaDf/FyuK9Ey/lPssh3FTGbCBFvMCJNWs2NCD7",
+	"9QHsNwIcXTvaXEA1iiAN+EMUN12iqY4aj3gVNg6NqYNZg4RFCami3D1y/QS+YpCbA/7HeBXrZvx6xMuQ",
+	"MqkjyhhPxtiBsjFjLDJQOEwVY4tW8+tsxO0vW4vDiybq1gjGltCLWHeG9EkkuKbMXonOGK8Swh2n8Anw",
+	"WP3CTPMGfb9uHRndRt5eRjSlciuZ6w1pSaOtoCzFx+MJYA+wdPu9cHgYovlvhAQsy9mMbbaV5F0QrReI",
+	"qyT57ykFHU3XqqWwVErLRHstU1YL+d2op2VR3hP0Om2o54+glcpa5wbY22mfekPfueqpcPV9KJ2a9H9M",
+	"dWPh+5MqGg+5fOcb36FyacKyRpz9TjqlJcOumM2bUD5zJ7vztsg2WoHqrvslXXojo/csM7C/fH488P+h",
+	"S26b9hfbWupmIYROscwCIxAXb16To6OjV6TaTBXgWpZcCIkdT2iKJUwL3cnTjMWcTRNNPly9foZCe0lV",
+	"8AfO7m1p8OogSzM7vjbMQqqykmEJ7CPokasEauFfl8oQDUrbaphq2T2FNdUGL7bGMXQaJ2LXNmcBigie",
+	"zogWWBWztfpAvvxelIfbzMaqw+sP2w3YVnqagY+vNCpw0m3h59v23/GGd6gsfEjWC+A/gcANMclhNMWf",
+	"SfS2Cr3Wy94yvO3KDR/FgDdiM8NSRszLViti3tDKY8PQVDIluMLM4T7jCrhimt3C9sZ5aaJ9J8a5b2r/",
+	"AY3zP6tZ7o3Y4ZZ3I2MvF/P5ZSlenVhvREyE1HWKv9ediN+sOqu59uOmCedhoCAqJNMzTFDbozkGKkGe",
+	"FBaHS7KHJ+/PGw8mhUQBRyPu+sS9l4SOwpD8hNORUTEYHEXYF3+E696In9Eo8R78wiCC9zISPgqmjFh0",
+	"T4EZR4dpNeLXlcNi+1wTuNdGhAn+o7FpcTgHiBWhmqRAlbbJwIlnQiKTofhBEGu9l2idW/QwPhHlG0s0",
+	"WkT2/lSQjDKUWCBVEAaFTN0MatjvryNBV8VO7l0YdNi+OLu8QpTjVc56aZblKWTmxAwxXV9WxH0R4xFP",
+	"xdT2d5PcAOTKliBgpb0ssM6L2udR20+UPY2ppiPu3i02GsfrAPeG9WyMx7KhCrHqZMLSVD3rjfiIXxnt",
+	"Uz6AS5ilq3u7qbxIOiFaFjpBoKpdWe/hZ0EyEUOqwhHX9vcISydDnCgVEU0RJfYFqz1FpCg0ximZVtXD",
+	"jPUdHwPsCG9q2LfmogSiG1vDZJTpFLhhQ4jJRIrM6N5YslvgZDwjTOOOrg039G7tBbPrckvegXBNVvFW",
+	"W7cUHoOqij9HRt3GyNcOLZDdgrSRM3L9b3tW3GzutJT3Sq5P8CjsfyzBsE+jWY5OWQRcgcem/zi/WmBK",
+	"kQO3FOgJOe27Qapv+noVGG3ee9rxip16FoTBbXnlLjjoHQ16A7xUnAOnOQuGwVFv0DtyQgnlS9+bR/W/",
+	"Ncre5uWbSKbjFPSyF0MVnmYsm1qsbttTfmUb1e0yo3DEq2ponMdWTD81tgkZS5Qdhurxs7B+U7V+HBjn",
+	"FdyyJYJgjoHXx1vTFTS5Z4Nt0cqpiDri0x4bxaZDm2jmY8/pBCNOJCi9T3PmY/OLGBvg+n8xmLNEkHV9",
+	"5RR0ZwGU/0Txp4ULU/ZqjLAqzeU8i1QrV0ne9Tqr8mq6N3s6bkVZ+NwYlq1HWOvaua3h8lXpZrC1CuAW",
+	"wfkFbfCSF0swsIDKsGroLsM5wTJYBl1uLwd0vGjre1SDrtK4pYV2aGPVoJAcZFWo2QmDq57sBAMtrsrr",
+	"O2h6egfdcG3+NmFZwlv3OkMlEzSudxigPy0Wuvt18J/n8weznavg7HjCsLwaMmGpvdfYeLNOhaUkr94I",
+	"sJfYRrx7DefVWcHQRYny18ogddj9a7PUtHt/9YnuN14W3qA/rV7+Xj+1ezJ5bcfqcWxjYTfeKD4cDDZ4",
+	"wfKBxFSdhNxAaRjReWwh61qw2kHfe4MYhxysH9J+TvR4cLR+UOMd3uPB8foRXY8/m7GHr9aPbb9Dizh0",
+	"MmD99prPk/ouBmoX37n49NkwRP0XE94ypfE54m6qhIGmU/wzG50VwKX3loFOROymK09QTqeM48XyUs7a",
+	"gwUS3wIbBt3PRTV8DHTf0tSvIg7C9pfe2OAaRVK7xRjo7vM7/2WUxU+tSRpN3iwf3ONw7sfWKPxU9l44",
+	"G72/dn82lsPn+YJRsE5qNK4uzM0EG1l55cuXa609/33Q8gGTKZrn3jOce6pKiJXvDY54eRM9LIuS8Z4Q",
+	"mmz2ocff1jjbwjYLtqXC9yDr/T9h1HgfoGvdsnN/xR87mjcuzG090bn/V0cebFd0v4rc9Sz4d6B7/jwK",
+	"52do65uKDCuVzaKu+Rn0/3md0q1SHkejrBc89t3h+edNGAAjRl3ebvViRSLwFq69lNOU9TRnnqhHOedY",
+	"ZeGvs2gMyikXsJo2A3FiQoBGyeowXM+73NjBh4uu37kmE8ZjtdyOIuNZpSbN1DZ6wTIICXXhDO3KAjAD",
+	"ZRNNGDVdCYwyyP/fAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -9,7 +9,7 @@ import (
 )
 
 // userAgent names the CLI ahead of the SDK in the User-Agent header.
-const userAgent = "losant-cli/" + losant.Version
+var userAgent = "losant-cli/" + version
 
 // clientFlags are the flags that say which API to talk to, and as whom.
 type clientFlags struct {

@@ -88,7 +88,10 @@ stops after that many.
 with the fields id, name, status, resourceId, resourceType, runQueuedAt,
 runStartedAt and runCompletedAt, the operators $eq, $ne, $gt, $gte, $lt,
 $lte, $in, $nin, $startsWith, $endsWith, $contains (and $ci), and $and,
-$or, $nor. It is checked against the API's schema before anything is sent.
+$or, $nor. status and resourceType take their listed values, the three
+timestamps dates (RFC 3339, a date alone, or epoch milliseconds). It is
+checked against the API's schema before anything is sent: a mistake exits 2
+with a message that points at it.
 
 Output (-o): table (default) prints one row per job: ID, name, status,
 progress, when it was queued (UTC) and how long it ran. json prints one JSON
@@ -180,11 +183,13 @@ func (f *listFlags) params() (*losant.ApplicationJobLogListParams, error) {
 	}
 	var parts []*losant.JobLogQuery
 	if f.query != "" {
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(f.query), &obj); err != nil || obj == nil {
-			return nil, usagef("invalid --query: not a JSON object (%s)", jsonProblem(err))
+		// Checked alone, before it is combined with --status and --name,
+		// so that an error's path is in the text the user wrote.
+		q := losant.RawJobLogQuery(f.query)
+		if err := q.Validate(); err != nil {
+			return nil, listError(err)
 		}
-		parts = append(parts, losant.RawJobLogQuery(f.query))
+		parts = append(parts, q)
 	}
 	if len(statuses) > 0 || f.name != "" {
 		q := losant.NewJobLogQuery()
@@ -207,13 +212,6 @@ func (f *listFlags) params() (*losant.ApplicationJobLogListParams, error) {
 		p.PerPage = f.limit // no need to fetch more than asked for
 	}
 	return p, nil
-}
-
-func jsonProblem(err error) string {
-	if err == nil {
-		return "null"
-	}
-	return err.Error()
 }
 
 // listParamFlags maps the SDK's names of the list's arguments to the flags

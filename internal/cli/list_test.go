@@ -287,6 +287,68 @@ func TestJoblogListUsage(t *testing.T) {
 	}
 }
 
+// TestJoblogListQueryErrors: a --query that breaks a rule of the query
+// language exits 2 before any request, with a message that points at the
+// mistake in the text the user wrote and names no Go type.
+func TestJoblogListQueryErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		args  []string
+		wants []string
+	}{
+		{"not an object", []string{"--query", "[]"}, []string{"invalid --query: must be a JSON object, got an array"}},
+		{"null", []string{"--query", "null"}, []string{"invalid --query: must be a JSON object, got null"}},
+		{"not JSON", []string{"--query", `{"name":`}, []string{"invalid --query: not JSON"}},
+		{"not JSON with status", []string{"--status", "failed", "--query", `{name:1}`}, []string{"invalid --query: not JSON: invalid character 'n'"}},
+		{"unknown operator", []string{"--query", `{"name":{"$regex":"A.*"}}`},
+			[]string{`name: unknown operator "$regex"`, "$startsWith"}},
+		{"unknown operator beside status", []string{"--status", "failed", "--query", `{"$or":[{"name":{"$regex":"A"}}]}`},
+			[]string{`invalid --query: $or[0].name: unknown operator "$regex"`}},
+		{"status not a status", []string{"--query", `{"status":"done"}`},
+			[]string{`status: "done" is not one of queued, inProgress, completed, errored, failed`}},
+		{"status in $in", []string{"--query", `{"status":{"$in":["failed","done"]}}`}, []string{`status.$in[1]: "done" is not one of`}},
+		{"resource type", []string{"--query", `{"resourceType":"devices"}`}, []string{`resourceType: "devices" is not one of application,`}},
+		{"date not a date", []string{"--query", `{"runQueuedAt":{"$gte":"yesterday"}}`},
+			[]string{`runQueuedAt.$gte: "yesterday" is not a date`, "RFC 3339"}},
+		{"nested too deep", []string{"--query", strings.Repeat(`{"$and":[`, 17) + `{}` + strings.Repeat(`]}`, 17)},
+			[]string{"queries nested more than 16 levels deep"}},
+		{"too many", []string{"--query", `{"status":{"$in":[` + strings.TrimSuffix(strings.Repeat(`"queued",`, 101), ",") + `]}}`},
+			[]string{"status.$in: has 101 items, at most 100"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			base, requests := newListAPI(t, 3)
+			r := runCLI(t, tokenEnv(base), append([]string{"joblog", "list", "--app", testApp}, tt.args...)...)
+			if r.code != ExitUsage {
+				t.Fatalf("exit %d, want %d\nstderr: %s", r.code, ExitUsage, r.stderr)
+			}
+			assertOneLine(t, r.stderr, tt.wants...)
+			for _, goType := range []string{"map[", "Go value", "Go struct", "json.RawMessage", "losant.", "MarshalJSON"} {
+				if strings.Contains(r.stderr, goType) {
+					t.Errorf("stderr names a Go type (%s): %s", goType, r.stderr)
+				}
+			}
+			if n := requests.Load(); n != 0 {
+				t.Errorf("%d requests sent, want none", n)
+			}
+		})
+	}
+}
+
+// TestJoblogListQueryNestedTen: $and nested 10 deep, which the SDK once
+// refused as "more than 32 levels", is sent and answered.
+func TestJoblogListQueryNestedTen(t *testing.T) {
+	t.Parallel()
+	base, requests := newListAPI(t, 3)
+	q := strings.Repeat(`{"$and":[`, 10) + `{"name":{"$ne":null}}` + strings.Repeat(`]}`, 10)
+	r := runCLI(t, tokenEnv(base), "joblog", "list", "--app", testApp, "--query", q, "-o", "jsonl")
+	if r.code != ExitOK || requests.Load() == 0 {
+		t.Fatalf("exit %d after %d requests\nstderr: %s", r.code, requests.Load(), r.stderr)
+	}
+}
+
 // TestJoblogListFailure checks an API failure: exit 1, one line, and
 // what was printed before it stays valid.
 func TestJoblogListFailure(t *testing.T) {

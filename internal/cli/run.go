@@ -85,7 +85,7 @@ shows everything offline, with no token and no network.
 Exit codes: 0 success; 1 API or network failure, or --timeout ran out;
 2 usage error or invalid input (nothing was sent); 3 the waited job ended
 errored or failed.`,
-		Version:       losant.Version,
+		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -95,7 +95,7 @@ errored or failed.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%s: %v (see '%s --help')", c.CommandPath(), err, c.CommandPath())
 	})
-	root.AddCommand(a.joblogCmd(), a.serveCmd(), a.demoCmd())
+	root.AddCommand(a.joblogCmd(), a.serveCmd(), a.demoCmd(), a.versionCmd())
 	return root
 }
 

@@ -9,7 +9,9 @@ package ops
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Operation is one operation of openapi.yaml.
@@ -63,12 +65,13 @@ func (e *ParamError) Error() string { return e.Name + ": " + e.Reason }
 // maxQuoted is how much of a bad value an error message quotes.
 const maxQuoted = 40
 
-// Quote quotes v for an error message, cut to a readable length.
-func Quote(v string) string {
-	if len(v) > maxQuoted {
-		return fmt.Sprintf("%q...", v[:maxQuoted])
+// quote quotes v for an error message, cut to maxQuoted characters (and,
+// by %q's escapes, on one line).
+func quote(v string) string {
+	if utf8.RuneCountInString(v) > maxQuoted {
+		return strconv.Quote(string([]rune(v)[:maxQuoted])) + "..."
 	}
-	return fmt.Sprintf("%q", v)
+	return strconv.Quote(v)
 }
 
 // CheckPath validates values, one per path parameter in order, against
@@ -103,7 +106,7 @@ func (p *PathParam) Check(v string) error {
 	case v == "":
 		return &ParamError{Name: p.Name, Reason: "is empty; want " + lowerFirst(p.Rule)}
 	case p.Match != nil && !p.Match(v):
-		return &ParamError{Name: p.Name, Reason: Quote(v) + " does not match " + p.Pattern + " (" + lowerFirst(p.Rule) + ")"}
+		return &ParamError{Name: p.Name, Reason: quote(v) + " does not match " + p.Pattern + " (" + lowerFirst(p.Rule) + ")"}
 	}
 	return nil
 }

@@ -78,7 +78,9 @@ func TestGoldenConstructs(t *testing.T) {
 	}
 	ops, models, table := read("operations.gen.go.golden"), read("models.gen.go.golden"), read("ops.gen.go.golden")
 	for _, c := range []struct{ construct, file, want string }{
-		{"a required JSON body ($ref) is a typed argument", ops, "func (s *WidgetService) Export(ctx context.Context, widgetID string, body *WidgetExportPost, opts ...RequestOption) (*WidgetExportResponse, error)"},
+		{"a required JSON body ($ref) is a typed argument", ops, "func (s *WidgetService) Export(ctx context.Context, applicationID string, widgetID string, body *WidgetExportPost, opts ...RequestOption) (*WidgetExportResponse, error)"},
+		{"a job-starting operation's only answer is the job", ops, "opts ...RequestOption) (*Job, error)"},
+		{"a job-starting operation with several answers has Job()", ops, "func (r *WidgetExportResponse) Job() *Job"},
 		{"the JSON body is checked against its schema", ops, `jsonBody("WidgetExportPost", body, true)`},
 		{"an optional inline JSON body becomes a named model", ops, `jsonBody("WidgetCloneBody", body, false)`},
 		{"a multipart body is a form type", ops, "body *WidgetImportForm"},

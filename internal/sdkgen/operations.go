@@ -27,6 +27,7 @@ const (
 	fixedExt    = "x-go-fixed"    // a query parameter always sent with its default, like the official clients
 	paginateExt = "x-go-paginate" // "page": the operation lists pages of items; All and AllRaw iterate them
 	scopesExt   = "x-losant-scopes"
+	jobNameExt  = "x-losant-job-name" // the job log name of the job an operation starts: its 202 gives a *Job
 )
 
 // apiModel is what the templates render.
@@ -81,6 +82,16 @@ type opModel struct {
 	ParamsType           string // "" when the caller sets no query parameter or header
 	RequiredParams       bool
 	Pager                *pagerModel
+	// Job: the operation starts a job (x-losant-job-name), and its 2xx
+	// answer Job.Field holds the job's id; JobOnly when that is its only
+	// answer, and the method returns the *Job itself.
+	Job     *jobModel
+	JobOnly bool
+}
+
+type jobModel struct {
+	Name, Field, GoType, AppArg string
+	Status                      int
 }
 
 type pathParamModel struct {
@@ -370,6 +381,16 @@ func readOp(doc *openapi3.T, path, method string, item *openapi3.PathItem, op *o
 	if err := readResults(o, op); err != nil {
 		return nil, err
 	}
+	if v, ok := op.Extensions[jobNameExt]; ok {
+		j, err := readJob(doc, o, v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", jobNameExt, err)
+		}
+		o.Job = j
+		if len(o.Results) == 1 {
+			o.JobOnly, o.Result = true, ""
+		}
+	}
 	if v, ok := op.Extensions[paginateExt]; ok {
 		p, err := readPager(doc, o, v)
 		if err != nil {
@@ -389,7 +410,16 @@ func readResults(o *opModel, op *openapi3.Operation) error {
 	for _, code := range sortedKeys(op.Responses.Map()) {
 		ref := op.Responses.Value(code)
 		if code == "default" || code[0] != '2' {
-			continue // answered as an *APIError
+			// Answered as an *APIError, whose Decode reads a JSON body's
+			// details (a 422's validationErrors, say).
+			if ref.Value != nil {
+				for _, ct := range sortedKeys(ref.Value.Content) {
+					if ct != "application/json" {
+						return fmt.Errorf("response %s: content type %s is not generated (an *APIError decodes application/json)", code, ct)
+					}
+				}
+			}
+			continue
 		}
 		status, err := strconv.Atoi(code)
 		if err != nil {
@@ -552,6 +582,42 @@ func readPager(doc *openapi3.T, o *opModel, v any) (*pagerModel, error) {
 	}
 	p.ItemType = schemaGoName(items.Value.Items)
 	return p, nil
+}
+
+// readJob checks a job-starting operation: it names its application in an
+// applicationId path parameter and answers with the job's id in a 2xx
+// result whose schema has a jobId.
+func readJob(doc *openapi3.T, o *opModel, v any) (*jobModel, error) {
+	name, ok := v.(string)
+	if !ok || name == "" {
+		return nil, fmt.Errorf("%v: want the job log's name, a string", v)
+	}
+	j := &jobModel{Name: name}
+	for _, p := range o.PathParams {
+		if p.Name == "applicationId" {
+			j.AppArg = p.Arg
+		}
+	}
+	if j.AppArg == "" {
+		return nil, errors.New("a job runs in an application: the path needs {applicationId}")
+	}
+	for _, r := range o.Results {
+		if r.GoType == "" {
+			continue
+		}
+		for cname, s := range doc.Components.Schemas {
+			if schemaGoName(&openapi3.SchemaRef{Ref: "#/components/schemas/" + cname, Value: s.Value}) == r.GoType && s.Value.Properties["jobId"] != nil {
+				if j.Field != "" {
+					return nil, fmt.Errorf("answers %d and %d both carry a jobId: which one started the job?", j.Status, r.Status)
+				}
+				j.Field, j.GoType, j.Status = r.Field, r.GoType, r.Status
+			}
+		}
+	}
+	if j.Field == "" {
+		return nil, errors.New("no 2xx answer carries the job's id (a schema with jobId)")
+	}
+	return j, nil
 }
 
 func patternVar(patterns map[string]string, pattern string) string {
@@ -777,6 +843,13 @@ func (o *opModel) DocComment() string {
 			}
 		}
 		paras = append(paras, "The result holds the status the API answered and the body of that status: "+strings.Join(alts, ", ")+". Any other 2xx status is a *ResponseError.")
+	}
+	if o.Job != nil {
+		if o.JobOnly {
+			paras = append(paras, "It starts the "+o.Job.Name+" job and returns its handle: Wait follows it to the end. Save Job.Name to resume from another process with Client.ParseJob.")
+		} else {
+			paras = append(paras, fmt.Sprintf("When the API queues the %s job (a %d answer), the result's Job method gives its handle, to Wait for.", o.Job.Name, o.Job.Status))
+		}
 	}
 	if !o.Idempotent() {
 		paras = append(paras, "It is not retried unless the call says WithRetryNonIdempotent: sending it twice may start two jobs. A failure after the request may have reached the API matches ErrMaybeDelivered.")

@@ -109,6 +109,14 @@ func TestRefuses(t *testing.T) {
             text/plain:
               schema: {type: string}`,
 			want: []string{"badOp", "response 200", "text/plain"}},
+		{name: "an error answer that is not JSON",
+			responses: okResponse + `
+        '404':
+          description: gone
+          content:
+            text/html:
+              schema: {type: string}`,
+			want: []string{"badOp", "response 404", "text/html"}},
 		{name: "an inline response schema",
 			responses: `        '200':
           description: ok

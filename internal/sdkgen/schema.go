@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -13,9 +14,27 @@ import (
 // ops.gen.go's schema table) but which users write with JobLogQuery.
 const sdkSkipExt = "x-go-sdk-skip"
 
+// Extensions on the query language's schemas, for the rules JSON Schema
+// cannot say. Other toolchains ignore them; the SDK's check and the local
+// API both enforce them through internal/ops.CheckJSON.
+const (
+	// maxDepthExt (an integer) on a schema that references itself bounds
+	// how deeply it may nest in a value: the outermost value is at depth 0.
+	maxDepthExt = "x-losant-max-depth"
+	// enumExt (a local reference such as
+	// '#/components/schemas/ApplicationJobLogStatus') restricts a string to
+	// the enum of the schema it names. It is an extension, not the
+	// schema's own enum, so that responses may still carry values the spec
+	// does not list.
+	enumExt = "x-losant-enum"
+)
+
 // schemaTable collects component schemas, with what they reference, as
 // the JSON the SDK's small validator reads (internal/ops/schema.go): only
-// the keywords that validator implements, $refs by component name.
+// the keywords that validator implements, $refs by component name,
+// x-losant-enum resolved to the enum it names and x-losant-max-depth as
+// maxDepth. A keyword or extension it cannot carry panics, so that
+// go generate fails rather than leave a rule unchecked.
 type schemaTable struct {
 	doc      *openapi3.T
 	schemas  map[string]any
@@ -46,6 +65,45 @@ func (t *schemaTable) convert(s *openapi3.Schema) map[string]any {
 	}
 	if len(s.Enum) > 0 {
 		out["enum"] = s.Enum
+	}
+	if ref, ok := s.Extensions[enumExt]; ok {
+		out["enum"] = t.enumOf(ref)
+	}
+	if d, ok := s.Extensions[maxDepthExt]; ok {
+		n, ok := d.(float64)
+		if !ok || n < 0 || n != float64(int(n)) {
+			panic(fmt.Sprintf("sdkgen: %s must be a whole number, got %v", maxDepthExt, d))
+		}
+		out["maxDepth"] = int(n)
+	}
+	if s.Format != "" && s.Format != "double" && s.Format != "float" && s.Format != "int32" && s.Format != "int64" {
+		// (A number's width is the Go type's business, not a rule.)
+		out["format"] = s.Format
+	}
+	if s.Min != nil {
+		out["minimum"] = *s.Min
+	}
+	if s.Max != nil {
+		out["maximum"] = *s.Max
+	}
+	if s.ExclusiveMin.IsSet() || s.ExclusiveMax.IsSet() || s.MultipleOf != nil || len(s.AllOf) > 0 || s.Not != nil {
+		panic("sdkgen: a query schema uses exclusiveMinimum, exclusiveMaximum, multipleOf, allOf or not, " +
+			"which internal/ops.CheckJSON does not check; teach it first")
+	}
+	if len(s.OneOf) > 0 && len(s.AnyOf) > 0 {
+		panic("sdkgen: a query schema has both oneOf and anyOf, which internal/ops.CheckJSON does not check; teach it first")
+	}
+	if len(s.AnyOf) > 0 {
+		var list []any
+		for _, v := range s.AnyOf {
+			list = append(list, t.ref(v))
+		}
+		out["anyOf"] = list
+	}
+	if (len(s.OneOf) > 0 || len(s.AnyOf) > 0) && s.Description != "" {
+		// What the value must be, for the message when a value fits none
+		// of the forms of its type (a string that is no kind of date).
+		out["description"] = strings.TrimSpace(s.Description)
 	}
 	if s.Pattern != "" {
 		out["pattern"] = s.Pattern
@@ -87,6 +145,27 @@ func (t *schemaTable) convert(s *openapi3.Schema) map[string]any {
 		out["oneOf"] = list
 	}
 	return out
+}
+
+// enumOf resolves an x-losant-enum reference, a JSON pointer into
+// components/schemas that may walk down properties
+// ('#/components/schemas/ApplicationJobLog/properties/resourceType'), to
+// the enum of the schema it names.
+func (t *schemaTable) enumOf(ref any) []any {
+	r, _ := ref.(string)
+	rest, ok := strings.CutPrefix(r, "#/components/schemas/")
+	if !ok {
+		panic(fmt.Sprintf("sdkgen: %s %v: want a reference #/components/schemas/NAME[/properties/FIELD...]", enumExt, ref))
+	}
+	parts := strings.Split(rest, "/")
+	target := t.doc.Components.Schemas[parts[0]]
+	for i := 1; target != nil && i+1 < len(parts) && parts[i] == "properties"; i += 2 {
+		target = target.Value.Properties[parts[i+1]]
+	}
+	if target == nil || target.Value == nil || len(target.Value.Enum) == 0 || len(parts)%2 == 0 {
+		panic(fmt.Sprintf("sdkgen: %s %s names no schema with an enum", enumExt, r))
+	}
+	return target.Value.Enum
 }
 
 func (t *schemaTable) ref(r *openapi3.SchemaRef) any {

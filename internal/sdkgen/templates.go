@@ -117,8 +117,14 @@ const DefaultPageSize = {{.}}
 {{range .Services}}
 {{comment (printf "%sService calls the API's %s operations: %s. %s Reach it as Client.%s." .Name .Name (methods .Ops) .Doc .Name)}}type {{.Name}}Service struct{ c *Client }
 {{range .Ops}}{{$op := .}}
-{{.DocComment}}func (s *{{.Service}}Service) {{.GoName}}(ctx context.Context, {{with .Params}}{{.}}, {{end}}opts ...RequestOption) {{if .Result}}(*{{.Result}}, error){{else if .ResponseType}}(*{{.ResponseType}}, error){{else}}error{{end}} {
-{{- if .Result}}
+{{.DocComment}}func (s *{{.Service}}Service) {{.GoName}}(ctx context.Context, {{with .Params}}{{.}}, {{end}}opts ...RequestOption) {{if .Result}}(*{{.Result}}, error){{else if .JobOnly}}(*Job, error){{else if .ResponseType}}(*{{.ResponseType}}, error){{else}}error{{end}} {
+{{- if .JobOnly}}
+	out := new({{.Job.GoType}})
+	if err := s.{{lower .GoName}}Call(ctx, {{with .Args}}{{.}}, {{end}}out, opts); err != nil {
+		return nil, err
+	}
+	return startedJob(s.c, ops.{{.Var}}, {{.Job.Status}}, {{.Job.AppArg}}, out.GetJobID())
+{{- else if .Result}}
 	out := new({{.Result}})
 	if err := s.{{lower .GoName}}Call(ctx, {{with .Args}}{{.}}, {{end}}out, opts); err != nil {
 		return nil, err
@@ -129,12 +135,15 @@ const DefaultPageSize = {{.}}
 	if err := s.{{lower .GoName}}Call(ctx, {{with .Args}}{{.}}, {{end}}out, opts); err != nil {
 		return nil, err
 	}
+{{- if .Job}}
+	out.c, out.applicationID = s.c, {{.Job.AppArg}}
+{{- end}}
 	return out, nil
 {{- else}}
 	return s.{{lower .GoName}}Call(ctx, {{with .Args}}{{.}}, {{end}}nil, opts)
 {{- end}}
 }
-{{if or .Result .ResponseType}}
+{{if or .Result .ResponseType .JobOnly}}
 // {{.GoName}}Raw is {{.GoName}} returning the body's JSON object exactly as
 // the API sent it: fields this SDK does not model, and Losant's own number
 // and timestamp spelling, included. It checks, retries and fails as
@@ -242,7 +251,23 @@ type {{.ResponseType}} struct {
 	// {{.Field}} is the body of a {{.Status}} answer{{with .Doc}}: {{.}}{{end}}.
 	{{.Field}} *{{.GoType}}
 {{- end}}{{end}}
+{{- if .Job}}
+
+	c             *Client
+	applicationID string
+{{- end}}
 }
+{{with .Job}}
+// Job returns the handle on the {{.Name}} job the API queued (a {{.Status}}
+// answer), to Wait for; nil when the API answered another status (the
+// result was ready at once) or r is nil.
+func (r *{{$op.ResponseType}}) Job() *Job {
+	if r == nil || r.{{.Field}} == nil || r.{{.Field}}.GetJobID() == "" {
+		return nil
+	}
+	return newJob(r.c, r.applicationID, r.{{.Field}}.GetJobID())
+}
+{{end}}
 
 // GetStatusCode returns r.StatusCode, or 0 when r is nil.
 func (r *{{.ResponseType}}) GetStatusCode() int {
@@ -265,7 +290,7 @@ func (r *{{$op.ResponseType}}) Get{{.Field}}() *{{.GoType}} {
 // body goes (nil for none), or false for a status openapi.yaml does not
 // declare.
 func (r *{{.ResponseType}}) target(status int) (any, bool) {
-	*r = {{.ResponseType}}{StatusCode: status}
+	*r = {{.ResponseType}}{StatusCode: status{{if .Job}}, c: r.c, applicationID: r.applicationID{{end}}}
 	switch status {
 {{- range .Results}}
 	case {{.Status}}:
@@ -441,7 +466,7 @@ func (p *{{.ParamsType}}) encode() (url.Values, http.Header, error) {
 	if p.{{.Field}} != nil {
 		raw, err := json.Marshal(p.{{.Field}})
 		if err != nil {
-			return nil, nil, invalidArg({{quote .Name}}, "%v", err)
+			return nil, nil, invalidArg({{quote .Name}}, "%v", marshalCause(err))
 		}
 		if err := ops.CheckJSON({{quote .Schema}}, raw); err != nil {
 			return nil, nil, invalidArg({{quote .Name}}, "%v (see openapi.yaml's {{.Schema}})", err)

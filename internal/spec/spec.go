@@ -50,9 +50,6 @@ func Op(id string) (*Operation, error) {
 	return op, nil
 }
 
-// All returns every operation of openapi.yaml, keyed by operationId.
-func All() (map[string]*Operation, error) { return index() }
-
 // ResponseContent returns the application/json content of the operation's
 // response for status, or of its default response when the status has none.
 func (o *Operation) ResponseContent(status int) (*openapi3.MediaType, error) {
