@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/losant-go/losant-go/internal/retryafter"
@@ -28,6 +29,14 @@ const DefaultStallTimeout = 60 * time.Second
 // took 575 ms, 256 KiB 395 ms, 1 MiB 351 ms; 256 KiB keeps most of the gain
 // for a quarter of the memory.
 const downloadBufferSize = 256 << 10
+
+// downloadBuffers keeps the buffers of finished downloads for the next
+// ones: a program that downloads many files does not make the collector
+// sweep a new 256 KiB each time.
+var downloadBuffers = sync.Pool{New: func() any {
+	b := make([]byte, downloadBufferSize)
+	return &b
+}}
 
 // ErrDownloadIncomplete matches a download that did not end with the whole
 // file: the connection kept being cut and the retries ran out, the server
@@ -155,9 +164,12 @@ func WithStallTimeout(d time.Duration) DownloadOption {
 // how many bytes it wrote. These URLs are pre-signed storage addresses, so:
 //
 //   - It never sends the client's token, nor any header given with
-//     WithHeader: only User-Agent and Accept-Encoding: identity, to the URL
-//     and to every host it redirects to. Nor does it wait for the client's
-//     rate limiter, which paces calls to the Losant API.
+//     WithHeader or a shared header option: only User-Agent and
+//     Accept-Encoding: identity, to the URL and to every host it redirects
+//     to (without the Referer Go would add). Nor does it wait for the
+//     client's rate limiter, which paces calls to the Losant API. It goes
+//     through the client's HTTP client: a Transport given WithHTTPClient
+//     that adds headers of its own adds them here too.
 //   - The URL must be https, or http to a loopback host (or any host, when
 //     the client was made WithInsecureAllowHTTP). A bad URL fails with an
 //     error matching ErrInvalidArgument before anything is sent.
@@ -365,25 +377,49 @@ func (t *transfer) scrub(s string) string {
 }
 
 // run downloads the file: attempts with resumes, retried by the policy.
+//
+// The policy bounds failures in a row, not the transfer: an attempt that
+// brought new bytes ends its retry loop (as a *progressError, which the
+// classifier does not retry), and the next attempt starts a fresh one, so
+// neither MaxAttempts nor MaxElapsed counts the time spent receiving a
+// large file. The file's size bounds how often that can happen.
 func (t *transfer) run(ctx context.Context) error {
-	var attempts int
-	return retryLoop(ctx, t.cfg.retry,
-		func() error {
-			// An attempt that brought new bytes is resumed at once, without
-			// counting against the policy: the server is up, the link is
-			// cut. The file's size bounds how often that can happen.
-			for {
-				high := t.high
+	defer func() {
+		if buf := t.buf; buf != nil {
+			t.buf = nil
+			downloadBuffers.Put(&buf)
+		}
+	}()
+	for {
+		high := t.high
+		var attempts int
+		err := retryLoop(ctx, t.cfg.retry,
+			func() error {
 				err := t.attempt(ctx)
-				if err == nil || t.high == high || !classify(err).retry || ctx.Err() != nil {
-					return err
+				if err != nil && t.high > high {
+					return &progressError{err: err}
 				}
-				t.logResume(ctx, err, 0)
-			}
-		},
-		func(_ int, err error, _ verdict, wait time.Duration) { t.logResume(ctx, err, wait) },
-		t.c.sleep, &attempts)
+				return err
+			},
+			func(_ int, err error, _ verdict, wait time.Duration) { t.logResume(ctx, err, wait) },
+			t.c.sleep, &attempts)
+		var pe *progressError
+		if !errors.As(err, &pe) {
+			return err
+		}
+		if !classify(pe.err).retry || ctx.Err() != nil {
+			return pe.err
+		}
+		// The server is up and the link was cut: resume at once.
+		t.logResume(ctx, pe.err, 0)
+	}
 }
+
+// progressError is the failure of an attempt that brought new bytes. It
+// does not unwrap, so that classify stops the retry loop on it.
+type progressError struct{ err error }
+
+func (e *progressError) Error() string { return e.err.Error() }
 
 func (t *transfer) logResume(ctx context.Context, err error, wait time.Duration) {
 	if t.c.logger == nil {
@@ -524,7 +560,7 @@ func (t *transfer) exchange(ctx context.Context, stall *time.Timer) error {
 // is a cut to resume, more is an error.
 func (t *transfer) copyBody(body io.Reader, want int64, stall *time.Timer) error {
 	if t.buf == nil {
-		t.buf = make([]byte, downloadBufferSize)
+		t.buf = *downloadBuffers.Get().(*[]byte)
 	}
 	var got int64
 	for {

@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -599,25 +600,75 @@ func TestDownloadResumesAStall(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantSame(t, got, content)
-	if reqs := st.requests(); len(reqs) != 2 || reqs[1].Get("Range") != "bytes=1000-" {
+	// A loaded machine may stall the resume too: at least the resume from
+	// 1000 must be there.
+	if reqs := st.requests(); len(reqs) < 2 || reqs[1].Get("Range") != "bytes=1000-" {
 		t.Errorf("want a stalled request and a resume from 1000, got %d requests", len(reqs))
+	}
+}
+
+// TestDownloadRetryBudgetExcludesTransfer: the retry policy bounds failures
+// in a row. A long transfer that is cut, then a 503, is still retried under
+// a MaxElapsed shorter than the transfer took.
+func TestDownloadRetryBudgetExcludesTransfer(t *testing.T) {
+	content := randomBytes(64<<10, 14)
+	st := newStorage(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch n {
+		case 1: // a slow first half, then the cut
+			w.Header().Set("Content-Length", strconv.Itoa(len(content)))
+			w.Header().Set("Etag", `"b"`)
+			_, _ = w.Write(content[:1000])
+			w.(http.Flusher).Flush()
+			time.Sleep(1200 * time.Millisecond) // three times the policy's MaxElapsed
+			(&cutWriter{ResponseWriter: w, left: 1000}).Write(content[1000:])
+		case 2:
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		default:
+			serveFile(w, r, readerOf(content), `"b"`, time.Time{})
+		}
+	})
+	policy := losant.RetryPolicy{MaxAttempts: 3, InitialBackoff: time.Millisecond, MaxBackoff: time.Millisecond, MaxElapsed: 400 * time.Millisecond}
+	got, _, err := download(t, newDownloadClient(t), "Download", st.url(), losant.WithDownloadRetryPolicy(policy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSame(t, got, content)
+	if reqs := st.requests(); len(reqs) != 3 || reqs[2].Get("Range") != "bytes=2000-" {
+		t.Errorf("want the cut, the 503 and a resume from 2000; got %d requests", len(reqs))
 	}
 }
 
 // TestDownloadSlowWriterIsNotAStall: the stall clock stops while the
 // destination writes, so a slow destination does not make the download
-// drop a healthy connection.
+// drop a healthy connection. The server holds the second half of the body
+// until the first write is done, which takes several stall timeouts.
 func TestDownloadSlowWriterIsNotAStall(t *testing.T) {
-	content := randomBytes(64<<10, 13)
-	st := newStorage(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-		serveFile(w, r, readerOf(content), `"w"`, time.Time{})
+	content := randomBytes(2000, 13)
+	release := make(chan struct{})
+	st := newStorage(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n > 1 {
+			serveFile(w, r, readerOf(content), "", time.Time{})
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(content)))
+		_, _ = w.Write(content[:1000])
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+			_, _ = w.Write(content[1000:])
+		case <-r.Context().Done():
+		}
 	})
 	var buf bytes.Buffer
+	var once sync.Once
 	slow := writerFunc(func(p []byte) (int, error) {
-		time.Sleep(100 * time.Millisecond) // five stall timeouts per write
+		once.Do(func() {
+			time.Sleep(time.Second) // over three stall timeouts
+			close(release)
+		})
 		return buf.Write(p)
 	})
-	_, err := newDownloadClient(t).Download(context.Background(), st.url(), slow, losant.WithStallTimeout(20*time.Millisecond))
+	_, err := newDownloadClient(t).Download(context.Background(), st.url(), slow, losant.WithStallTimeout(300*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,3 +49,9 @@ func PostForTest(ctx context.Context, c *Client, applicationID string, opts ...R
 	err := c.do(ctx, &request{op: op, path: []string{applicationID}}, &out, opts)
 	return out, err
 }
+
+// NewFinishedJobForTest is newFinishedJob, the handle the generated results
+// give for work the API finished at once (an export's 200 {url}).
+func NewFinishedJobForTest(c *Client, applicationID string, log *ApplicationJobLog) *Job {
+	return newFinishedJob(c, applicationID, log)
+}

@@ -23,12 +23,25 @@ type Job struct {
 	c             *Client
 	applicationID string
 	id            string
+	// done is the result of work the API finished at once (newFinishedJob);
+	// nil for a job Losant runs in the background.
+	done *ApplicationJobLog
 }
 
 // newJob is the handle on a job the API just started (a 202
 // jobEnqueuedResult); the ids come from the request and the API's answer.
 func newJob(c *Client, applicationID, jobID string) *Job {
 	return &Job{c: c, applicationID: applicationID, id: jobID}
+}
+
+// newFinishedJob is the handle on work the API did at once instead of
+// starting a job (an export answering 200 with its zip's url, a clone
+// answering 201): log says what a finished job's log would (status
+// completed, the output), Get and Wait return it without a request, and
+// DownloadOutput fetches its output. Callers then treat the API's two
+// answers alike. Its ID and Name are empty: there is nothing to resume.
+func newFinishedJob(c *Client, applicationID string, log *ApplicationJobLog) *Job {
+	return &Job{c: c, applicationID: applicationID, done: log}
 }
 
 // Job returns the handle on the job whose log is jobID in the application
@@ -110,7 +123,7 @@ func (j *Job) MarshalText() ([]byte, error) { return []byte(j.Name()), nil }
 // client returns the job's client, or an error for a Job that was not made
 // by a Client (nil, or the zero Job).
 func (j *Job) client() (*Client, error) {
-	if j == nil || j.c == nil {
+	if j == nil || j.c == nil || (j.id == "" && j.done == nil) {
 		return nil, invalidArg("Job", "the job has no client; get one from Client.Job or Client.ParseJob")
 	}
 	return j.c, nil
@@ -122,6 +135,12 @@ func (j *Job) Get(ctx context.Context, opts ...RequestOption) (*ApplicationJobLo
 	c, err := j.client()
 	if err != nil {
 		return nil, err
+	}
+	if j.done != nil {
+		if _, err := c.applyCall(opts); err != nil {
+			return nil, err
+		}
+		return j.done, nil
 	}
 	return c.ApplicationJobLog.Get(ctx, j.applicationID, j.id, opts...)
 }
@@ -136,6 +155,17 @@ func (j *Job) Wait(ctx context.Context, opts ...WaitOption) (*ApplicationJobLog,
 	c, err := j.client()
 	if err != nil {
 		return nil, err
+	}
+	if j.done != nil {
+		// Finished before it was asked: no poll, one progress report.
+		cfg, err := waitOptions(opts)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.progress != nil {
+			cfg.progress(j.done)
+		}
+		return j.done, jobOutcome(j.applicationID, j.id, j.done)
 	}
 	return c.ApplicationJobLog.Wait(ctx, j.applicationID, j.id, opts...)
 }

@@ -118,14 +118,20 @@ func TestJobWait(t *testing.T) {
 			t.Errorf("final log status %s", log.GetStatus())
 		}
 	})
-	t.Run("the context is the deadline", func(t *testing.T) {
+	t.Run("the context ends the wait", func(t *testing.T) {
 		f := newFixture(t, respond(http.StatusOK, progressBody("inProgress", 1)))
 		job, _ := f.client.Job(appID, jobID)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		log, err := job.Wait(ctx, fastPolls...)
-		if !errors.Is(err, context.DeadlineExceeded) || log.GetStatus() != losant.ApplicationJobLogStatusInProgress {
-			t.Fatalf("Wait: %v, %v; want the last log and the deadline", log.GetStatus(), err)
+		// The context ends after the second poll, whatever the timing.
+		var polls int
+		log, err := job.Wait(ctx, append(fastPolls, losant.WithProgress(func(*losant.ApplicationJobLog) {
+			if polls++; polls == 2 {
+				cancel()
+			}
+		}))...)
+		if !errors.Is(err, context.Canceled) || log.GetStatus() != losant.ApplicationJobLogStatusInProgress || polls != 2 {
+			t.Fatalf("Wait: %v, %v after %d polls; want the last log and the context's error after 2", log.GetStatus(), err, polls)
 		}
 	})
 }
@@ -247,5 +253,47 @@ func TestOutputURL(t *testing.T) {
 		if got != tc.want || (tc.want == "") != errors.Is(err, losant.ErrNoOutput) {
 			t.Errorf("case %d: %q, %v; want %q", i, got, err, tc.want)
 		}
+	}
+}
+
+// TestFinishedJobReadsLikeAJob: work the API did at once (an export's 200
+// with its zip's url) is a Job whose Wait returns at once, with no request,
+// and whose output downloads like a job's: callers need not branch on 200
+// against 202.
+func TestFinishedJobReadsLikeAJob(t *testing.T) {
+	content := randomBytes(50000, 15)
+	st := newStorage(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		serveFile(w, r, readerOf(content), `"now"`, time.Time{})
+	})
+	f := newFixture(t, func(w http.ResponseWriter, _ *http.Request) {
+		t.Error("a finished job asked the API")
+		w.WriteHeader(http.StatusTeapot)
+	})
+	log := &losant.ApplicationJobLog{
+		Status: ptr(losant.ApplicationJobLogStatusCompleted),
+		Output: &losant.ApplicationJobLogOutput{DownloadURLs: &[]string{st.url()}},
+	}
+	job := losant.NewFinishedJobForTest(f.client, appID, log)
+	var progress int
+	got, err := job.Wait(context.Background(), losant.WithProgress(func(*losant.ApplicationJobLog) { progress++ }))
+	if err != nil || got != log || progress != 1 {
+		t.Fatalf("Wait: %v, %v, %d progress calls; want the log, nil, 1", got, err, progress)
+	}
+	if got, err := job.Get(context.Background()); err != nil || got != log {
+		t.Fatalf("Get: %v, %v", got, err)
+	}
+	if job.ID() != "" || job.Name() != "" || job.ApplicationID() != appID {
+		t.Errorf("ID %q, Name %q, ApplicationID %q", job.ID(), job.Name(), job.ApplicationID())
+	}
+	var buf bytes.Buffer
+	if _, err := job.DownloadOutput(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	wantSame(t, buf.Bytes(), content)
+	if _, err := job.Wait(context.Background(), losant.WithPollInterval(-1)); !errors.Is(err, losant.ErrInvalidArgument) {
+		t.Errorf("a bad option: %v, want ErrInvalidArgument", err)
+	}
+	if f.requests.Load() != 0 {
+		t.Errorf("%d API requests", f.requests.Load())
 	}
 }

@@ -119,17 +119,9 @@ func WithProgress(fn func(*ApplicationJobLog)) WaitOption {
 // does not know yet counts as still running. RequestOptions among opts
 // apply to every poll.
 func (s *ApplicationJobLogService) Wait(ctx context.Context, applicationID, jobID string, opts ...WaitOption) (*ApplicationJobLog, error) {
-	cfg := waitConfig{interval: DefaultPollInterval, maxInterval: DefaultMaxPollInterval}
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt.applyWait(&cfg); err != nil {
-			return nil, err
-		}
-	}
-	if cfg.maxInterval < cfg.interval {
-		return nil, invalidArg("WithMaxPollInterval", "the maximum interval %v is below the poll interval %v", cfg.maxInterval, cfg.interval)
+	cfg, err := waitOptions(opts)
+	if err != nil {
+		return nil, err
 	}
 	var last *ApplicationJobLog
 	var lastJSON []byte // last as JSON, to tell a changed log from the same one
@@ -160,6 +152,23 @@ func (s *ApplicationJobLogService) Wait(ctx context.Context, applicationID, jobI
 		}
 		delay = min(time.Duration(float64(delay)*pollGrowth), cfg.maxInterval)
 	}
+}
+
+// waitOptions returns the settings of one Wait: the defaults, then opts.
+func waitOptions(opts []WaitOption) (waitConfig, error) {
+	cfg := waitConfig{interval: DefaultPollInterval, maxInterval: DefaultMaxPollInterval}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt.applyWait(&cfg); err != nil {
+			return cfg, err
+		}
+	}
+	if cfg.maxInterval < cfg.interval {
+		return cfg, invalidArg("WithMaxPollInterval", "the maximum interval %v is below the poll interval %v", cfg.maxInterval, cfg.interval)
+	}
+	return cfg, nil
 }
 
 func waitCanceled(jobID string, err error) error {
