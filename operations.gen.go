@@ -413,14 +413,37 @@ type ApplicationCloneResponse struct {
 	applicationID string
 }
 
-// Job returns the handle on the ApplicationClone job the API queued (a 202
-// answer), to Wait for; nil when the API answered another status (the
-// result was ready at once) or r is nil.
+// Job returns the handle on the ApplicationClone job: the one the API queued (a
+// 202 answer), to Wait for, or, when the API did the work at once, a
+// finished job whose Wait returns at once with the log a completed job would
+// have, so that callers treat both answers alike. It is nil when the answer
+// stands for no job (a dry run, say) or r is nil.
 func (r *ApplicationCloneResponse) Job() *Job {
-	if r == nil || r.JSON202 == nil || r.JSON202.GetJobID() == "" {
+	switch {
+	case r == nil:
 		return nil
+	case r.JSON202 != nil && r.JSON202.GetJobID() != "":
+		return newJob(r.c, r.applicationID, r.JSON202.GetJobID())
 	}
-	return newJob(r.c, r.applicationID, r.JSON202.GetJobID())
+	// A hand-written finished method, where there is one, says what a
+	// completed job's log would hold for the other answers.
+	if f, ok := any(r).(interface{ finished() *ApplicationJobLog }); ok {
+		if log := f.finished(); log != nil {
+			if log.Name == nil {
+				name := "ApplicationClone"
+				log.Name = &name
+			}
+			if log.Status == nil {
+				done := ApplicationJobLogStatusCompleted
+				log.Status = &done
+			}
+			if log.ApplicationID == nil {
+				log.ApplicationID = &r.applicationID
+			}
+			return newFinishedJob(r.c, r.applicationID, log)
+		}
+	}
+	return nil
 }
 
 // GetStatusCode returns r.StatusCode, or 0 when r is nil.
@@ -572,14 +595,37 @@ type ApplicationExportResponse struct {
 	applicationID string
 }
 
-// Job returns the handle on the ApplicationExport job the API queued (a 202
-// answer), to Wait for; nil when the API answered another status (the
-// result was ready at once) or r is nil.
+// Job returns the handle on the ApplicationExport job: the one the API queued (a
+// 202 answer), to Wait for, or, when the API did the work at once, a
+// finished job whose Wait returns at once with the log a completed job would
+// have, so that callers treat both answers alike. It is nil when the answer
+// stands for no job (a dry run, say) or r is nil.
 func (r *ApplicationExportResponse) Job() *Job {
-	if r == nil || r.JSON202 == nil || r.JSON202.GetJobID() == "" {
+	switch {
+	case r == nil:
 		return nil
+	case r.JSON202 != nil && r.JSON202.GetJobID() != "":
+		return newJob(r.c, r.applicationID, r.JSON202.GetJobID())
 	}
-	return newJob(r.c, r.applicationID, r.JSON202.GetJobID())
+	// A hand-written finished method, where there is one, says what a
+	// completed job's log would hold for the other answers.
+	if f, ok := any(r).(interface{ finished() *ApplicationJobLog }); ok {
+		if log := f.finished(); log != nil {
+			if log.Name == nil {
+				name := "ApplicationExport"
+				log.Name = &name
+			}
+			if log.Status == nil {
+				done := ApplicationJobLogStatusCompleted
+				log.Status = &done
+			}
+			if log.ApplicationID == nil {
+				log.ApplicationID = &r.applicationID
+			}
+			return newFinishedJob(r.c, r.applicationID, log)
+		}
+	}
+	return nil
 }
 
 // GetStatusCode returns r.StatusCode, or 0 when r is nil.
@@ -849,14 +895,37 @@ type ApplicationImportResponse struct {
 	applicationID string
 }
 
-// Job returns the handle on the ApplicationImport job the API queued (a 202
-// answer), to Wait for; nil when the API answered another status (the
-// result was ready at once) or r is nil.
+// Job returns the handle on the ApplicationImport job: the one the API queued (a
+// 202 answer), to Wait for, or, when the API did the work at once, a
+// finished job whose Wait returns at once with the log a completed job would
+// have, so that callers treat both answers alike. It is nil when the answer
+// stands for no job (a dry run, say) or r is nil.
 func (r *ApplicationImportResponse) Job() *Job {
-	if r == nil || r.JSON202 == nil || r.JSON202.GetJobID() == "" {
+	switch {
+	case r == nil:
 		return nil
+	case r.JSON202 != nil && r.JSON202.GetJobID() != "":
+		return newJob(r.c, r.applicationID, r.JSON202.GetJobID())
 	}
-	return newJob(r.c, r.applicationID, r.JSON202.GetJobID())
+	// A hand-written finished method, where there is one, says what a
+	// completed job's log would hold for the other answers.
+	if f, ok := any(r).(interface{ finished() *ApplicationJobLog }); ok {
+		if log := f.finished(); log != nil {
+			if log.Name == nil {
+				name := "ApplicationImport"
+				log.Name = &name
+			}
+			if log.Status == nil {
+				done := ApplicationJobLogStatusCompleted
+				log.Status = &done
+			}
+			if log.ApplicationID == nil {
+				log.ApplicationID = &r.applicationID
+			}
+			return newFinishedJob(r.c, r.applicationID, log)
+		}
+	}
+	return nil
 }
 
 // GetStatusCode returns r.StatusCode, or 0 when r is nil.

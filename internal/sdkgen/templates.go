@@ -258,14 +258,37 @@ type {{.ResponseType}} struct {
 {{- end}}
 }
 {{with .Job}}
-// Job returns the handle on the {{.Name}} job the API queued (a {{.Status}}
-// answer), to Wait for; nil when the API answered another status (the
-// result was ready at once) or r is nil.
+// Job returns the handle on the {{.Name}} job: the one the API queued (a
+// {{.Status}} answer), to Wait for, or, when the API did the work at once, a
+// finished job whose Wait returns at once with the log a completed job would
+// have, so that callers treat both answers alike. It is nil when the answer
+// stands for no job (a dry run, say) or r is nil.
 func (r *{{$op.ResponseType}}) Job() *Job {
-	if r == nil || r.{{.Field}} == nil || r.{{.Field}}.GetJobID() == "" {
+	switch {
+	case r == nil:
 		return nil
+	case r.{{.Field}} != nil && r.{{.Field}}.GetJobID() != "":
+		return newJob(r.c, r.applicationID, r.{{.Field}}.GetJobID())
 	}
-	return newJob(r.c, r.applicationID, r.{{.Field}}.GetJobID())
+	// A hand-written finished method, where there is one, says what a
+	// completed job's log would hold for the other answers.
+	if f, ok := any(r).(interface{ finished() *ApplicationJobLog }); ok {
+		if log := f.finished(); log != nil {
+			if log.Name == nil {
+				name := {{quote .Name}}
+				log.Name = &name
+			}
+			if log.Status == nil {
+				done := ApplicationJobLogStatusCompleted
+				log.Status = &done
+			}
+			if log.ApplicationID == nil {
+				log.ApplicationID = &r.applicationID
+			}
+			return newFinishedJob(r.c, r.applicationID, log)
+		}
+	}
+	return nil
 }
 {{end}}
 
