@@ -36,7 +36,6 @@ func localAPI(t *testing.T) *losant.Client {
 	return c
 }
 
-
 // TestExportImportFlow is the flow the SDK exists for, against the local
 // API: export, wait, save the zip; import it into another application and
 // wait for the counts; clone.
