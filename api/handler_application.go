@@ -210,7 +210,7 @@ func (s *server) CloneApplication(ctx context.Context, req generated.CloneApplic
 	}
 	newID := newObjectID()
 	clone := func() ([]byte, error) {
-		stamp := now().Format("2006-01-02T15:04:05.000Z07:00")
+		stamp := now().Format(timestampLayout)
 		set := map[string]any{
 			"id": newID, "applicationId": newID, "creationDate": stamp, "lastUpdated": stamp,
 			"summary": nil, // counts of the source's resources, not the copy's

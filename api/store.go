@@ -9,6 +9,7 @@ import (
 	losant "github.com/losant-go/losant-go"
 	"slices"
 	"sync"
+	"time"
 )
 
 // Store holds applications and their job logs in memory, job logs keyed by
@@ -54,11 +55,37 @@ func NewStore() *Store {
 // ApplicationJobLog schema. log may equally be a losant.ApplicationJobLog,
 // which is the same type.
 func (s *Store) Put(log losant.ApplicationJobLog) error {
-	data, err := json.Marshal(log)
+	data, err := encodeJobLog(log)
 	if err != nil {
 		return fmt.Errorf("api: encoding the job log: %w", err)
 	}
 	return s.PutJSON(data)
+}
+
+// timestampLayout is how Losant writes a timestamp: UTC, milliseconds
+// always three digits.
+const timestampLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// encodeJobLog is the JSON of a job log as Losant writes it. encoding/json
+// writes a time.Time with the fraction's trailing zeros cut
+// ("04:00:01.15Z"); Losant always sends three digits ("04:00:01.150Z").
+func encodeJobLog(log losant.ApplicationJobLog) ([]byte, error) {
+	data, err := json.Marshal(log)
+	if err != nil {
+		return nil, err
+	}
+	stamps := map[string]any{}
+	for name, t := range map[string]*time.Time{
+		"runQueuedAt": log.RunQueuedAt, "runStartedAt": log.RunStartedAt, "runCompletedAt": log.RunCompletedAt,
+	} {
+		if t != nil {
+			stamps[name] = t.UTC().Format(timestampLayout)
+		}
+	}
+	if len(stamps) == 0 {
+		return data, nil
+	}
+	return setFields(data, stamps)
 }
 
 // PutJSON stores a job log given as one JSON object, replacing any with the
@@ -177,7 +204,7 @@ func (s *Store) modify(k logKey, fn func(log *losant.ApplicationJobLog, exists b
 
 // encodeFields returns the JSON of each field log sets.
 func encodeFields(log losant.ApplicationJobLog) (map[string]json.RawMessage, error) {
-	data, err := json.Marshal(log)
+	data, err := encodeJobLog(log)
 	if err != nil {
 		return nil, err
 	}

@@ -6,9 +6,11 @@ import (
 	losant "github.com/losant-go/losant-go"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -164,3 +166,47 @@ func TestExampleStoreIsTheSpecsExamples(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestStorePutKeepsThreeDigitMilliseconds: a job log stored through Put (as
+// every job the local API runs is) is served with Losant's timestamps,
+// three digits of milliseconds even when they end in zeros.
+func TestStorePutKeepsThreeDigitMilliseconds(t *testing.T) {
+	t.Parallel()
+	s := api.NewStore()
+	queued := time.Date(2025, 6, 10, 4, 0, 1, 150_000_000, time.UTC)
+	started := time.Date(2025, 6, 10, 4, 0, 2, 0, time.UTC)
+	completed := time.Date(2025, 6, 10, 4, 0, 3, 123_000_000, time.UTC)
+	status := losant.ApplicationJobLogStatusCompleted
+	if err := s.Put(losant.ApplicationJobLog{
+		ID: ptr(seedA), ApplicationID: ptr(seedApp), Status: &status,
+		RunQueuedAt: &queued, RunStartedAt: &started, RunCompletedAt: &completed,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := api.NewHandler(api.Options{Store: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/applications/"+seedApp+"/jobLogs/"+seedA, nil)
+	req.Header.Set("Authorization", "Bearer any")
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var got map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"runQueuedAt": "2025-06-10T04:00:01.150Z", "runStartedAt": "2025-06-10T04:00:02.000Z", "runCompletedAt": "2025-06-10T04:00:03.123Z",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %s", k, got[k], v)
+		}
+	}
+}
