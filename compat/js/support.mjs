@@ -71,3 +71,26 @@ export function assertLosantError(err, status, type, message) {
   assert.equal(ex.status, status);
   assert.match(String(ex.headers['content-type']), /^application\/json\b/, 'error Content-Type');
 }
+
+// getJobLog is applicationJobLog.get: the client's own method when it has
+// one, otherwise the same request through client.request. Like the client's
+// generated methods it sends _actions=false&_links=true&_embedded=true unless
+// told otherwise, and the losantdomain header when given.
+export function getJobLog(client, params, cb) {
+  if (client.applicationJobLog && typeof client.applicationJobLog.get === 'function') {
+    return client.applicationJobLog.get(params, cb);
+  }
+  if (!params.applicationId) throw new Error('applicationId is required');
+  if (!params.jobId) throw new Error('jobId is required');
+  const req = {
+    method: 'GET',
+    url: `/applications/${encodeURIComponent(params.applicationId)}/jobLogs/${encodeURIComponent(params.jobId)}`,
+    headers: {},
+    params: { _actions: false, _links: true, _embedded: true },
+  };
+  if (params.losantdomain !== undefined) req.headers.losantdomain = params.losantdomain;
+  for (const k of ['_actions', '_links', '_embedded']) {
+    if (params[k] !== undefined) req.params[k] = params[k];
+  }
+  return client.request(req, {}, cb);
+}
