@@ -11,16 +11,16 @@
 # sink's receipt (GET /last) must show the whole file arrived: its size and
 # CRC-32, and, for the SDK, a Content-Length set before sending.
 #
-# Usage: bench/upload.sh                    (256 MiB, 11 rounds: about 30 s)
-#   SIZE_MIB=1024 ROUNDS=11 bench/upload.sh
-#   STRICT=1 bench/upload.sh                exit 1 when the ratio is under 0.8
+# Usage: bench/upload_sdk.sh                (256 MiB, 11 rounds: about 30 s)
+#   SIZE_MIB=1024 ROUNDS=11 bench/upload_sdk.sh
+#   STRICT=1 bench/upload_sdk.sh            exit 1 when the ratio is under 0.8
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 SIZE_MIB="${SIZE_MIB:-256}"
 ROUNDS="${ROUNDS:-11}"
-command -v curl >/dev/null || { echo "upload.sh: curl is required" >&2; exit 2; }
-command -v python3 >/dev/null || { echo "upload.sh: python3 is required (the file's CRC-32)" >&2; exit 2; }
+command -v curl >/dev/null || { echo "upload_sdk.sh: curl is required" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "upload_sdk.sh: python3 is required (the file's CRC-32)" >&2; exit 2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/losant-ulbench.XXXXXX")"
 server_pid=""
@@ -44,7 +44,7 @@ print(c)' "$work/source.zip")"
 server_pid=$!
 for _ in $(seq 50); do [[ -s "$work/url" ]] && break; sleep 0.1; done
 url="$(head -1 "$work/url")"
-[[ -n "$url" ]] || { echo "upload.sh: the sink did not start" >&2; exit 1; }
+[[ -n "$url" ]] || { echo "upload_sdk.sh: the sink did not start" >&2; exit 1; }
 import_url="$url/applications/575ec8687ae143cd83dc4a97/import"
 
 now() { date +%s%N; }
@@ -58,9 +58,9 @@ check() {
 import json, sys
 who, size, crc, got = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4])
 if got["bytes"] != size or got["crc32"] != crc:
-    sys.exit(f"upload.sh: {who} sent {got['bytes']} bytes with CRC-32 {got['crc32']}, want {size} and {crc}")
+    sys.exit(f"upload_sdk.sh: {who} sent {got['bytes']} bytes with CRC-32 {got['crc32']}, want {size} and {crc}")
 if who == "sdk" and got["contentLength"] <= size:
-    sys.exit(f"upload.sh: the SDK's request had Content-Length {got['contentLength']}, want the body's size, over {size}")
+    sys.exit(f"upload_sdk.sh: the SDK's request had Content-Length {got['contentLength']}, want the body's size, over {size}")
 PY
 }
 time_ms() { local t0; t0="$(now)"; "$@"; echo $(( ($(now) - t0) / 1000000 )); }
