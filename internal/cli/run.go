@@ -46,6 +46,9 @@ type app struct {
 	// clientOptions are added to every SDK client the commands build;
 	// tests use them for quicker retries.
 	clientOptions []losant.Option
+	// waitOptions are added to every wait for a job the application
+	// commands start; tests and the demo use them for quicker polls.
+	waitOptions []losant.WaitOption
 }
 
 func (a *app) run(ctx context.Context, args []string) int {
@@ -103,7 +106,7 @@ errored or failed; 130 interrupted (Ctrl-C).`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%s: %v (see '%s --help')", c.CommandPath(), err, c.CommandPath())
 	})
-	root.AddCommand(a.joblogCmd(), a.serveCmd(), a.demoCmd(), a.versionCmd())
+	root.AddCommand(a.applicationCmd(), a.joblogCmd(), a.serveCmd(), a.demoCmd(), a.versionCmd())
 	return root
 }
 
