@@ -120,19 +120,25 @@ download host: the zip's URL is pre-signed.` + "\n" + applicationJobHelp,
 			IncludeDataTableRows: cp.includeRows(), IncludeDevices: cp.includeDevices(),
 			ForceJob: cp.forceJob(), Email: cp.emailTo(), CallbackURL: stringSet(cmd, "callback-url", callbackURL),
 		}
-		return a.startJob(ctx, cf, af, start{
-			what: "exporting application " + af.app,
-			raw: func(ctx context.Context, c *losant.Client) (json.RawMessage, error) {
-				return c.Application.ExportRaw(ctx, af.app, body)
-			},
-			typed: func(ctx context.Context, c *losant.Client) (*losant.Job, any, error) {
-				res, err := c.Application.Export(ctx, af.app, body)
-				return res.Job(), res, err
-			},
-			then: then,
-		})
+		return a.startJob(ctx, cf, af, exportOp(af.app, body, then))
 	})
 	return cmd
+}
+
+// exportOp exports the application appID; then runs once the job
+// completed (nil: nothing).
+func exportOp(appID string, body *losant.ApplicationExportPost, then func(context.Context, *losant.Client, *losant.ApplicationJobLog) error) start {
+	return start{
+		what: "exporting application " + appID,
+		raw: func(ctx context.Context, c *losant.Client) (json.RawMessage, error) {
+			return c.Application.ExportRaw(ctx, appID, body)
+		},
+		typed: func(ctx context.Context, c *losant.Client) (*losant.Job, any, error) {
+			res, err := c.Application.Export(ctx, appID, body)
+			return res.Job(), res, err
+		},
+		then: then,
+	}
 }
 
 // checkSaveFile refuses, before anything is sent, a --save file that
@@ -213,22 +219,27 @@ With --wait, the final log's output counts what was created and what failed.` + 
 		if *opts == (losant.ImportIntoApplicationOptions{}) {
 			opts = nil
 		}
-		// One form per request: its reader is the file, read once.
-		form := func() *losant.ApplicationImportForm {
-			return &losant.ApplicationImportForm{ImportBundle: f, ImportBundleName: filepath.Base(file), Email: email, Options: opts}
-		}
-		return a.startJob(ctx, cf, af, start{
-			what: "importing " + file + " into application " + af.app,
-			raw: func(ctx context.Context, c *losant.Client) (json.RawMessage, error) {
-				return c.Application.ImportRaw(ctx, af.app, form())
-			},
-			typed: func(ctx context.Context, c *losant.Client) (*losant.Job, any, error) {
-				res, err := c.Application.Import(ctx, af.app, form())
-				return res.Job(), res, err
-			},
-		})
+		return a.startJob(ctx, cf, af, importOp(af.app, f, email, opts))
 	})
 	return cmd
+}
+
+// importOp imports the zip f (an open file, read once) into the
+// application appID; email, when not empty, is notified at the end.
+func importOp(appID string, f *os.File, email string, opts *losant.ImportIntoApplicationOptions) start {
+	form := func() *losant.ApplicationImportForm {
+		return &losant.ApplicationImportForm{ImportBundle: f, ImportBundleName: filepath.Base(f.Name()), Email: email, Options: opts}
+	}
+	return start{
+		what: "importing " + f.Name() + " into application " + appID,
+		raw: func(ctx context.Context, c *losant.Client) (json.RawMessage, error) {
+			return c.Application.ImportRaw(ctx, appID, form())
+		},
+		typed: func(ctx context.Context, c *losant.Client) (*losant.Job, any, error) {
+			res, err := c.Application.Import(ctx, appID, form())
+			return res.Job(), res, err
+		},
+	}
 }
 
 // parseInclude checks --include's types against the spec's enum, in any
