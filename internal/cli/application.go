@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -220,9 +221,16 @@ func (a *app) startJob(ctx context.Context, cf *clientFlags, af *appFlags, op st
 // failed (the returned error then matches losant.ErrJobFailed).
 func (a *app) waitJob(ctx context.Context, c *losant.Client, af *appFlags, job *losant.Job, then func(context.Context, *losant.Client, *losant.ApplicationJobLog) error) error {
 	af.job = job.ID()
-	p := a.newProgress()
-	log, err := job.Wait(ctx, append(a.waitOptions, losant.WithProgress(p.update))...)
-	p.done()
+	var log *losant.ApplicationJobLog
+	var err error
+	if job.ID() == "" {
+		// Work the API did at once: no job to watch.
+		log, err = job.Wait(ctx)
+	} else {
+		p := a.newProgress()
+		log, err = job.Wait(ctx, append(slices.Clip(a.waitOptions), losant.WithProgress(p.update))...)
+		p.done()
+	}
 	if err != nil && !errors.Is(err, losant.ErrJobFailed) {
 		what := "waiting for job " + job.ID()
 		if log != nil {

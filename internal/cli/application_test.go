@@ -2,12 +2,14 @@ package cli
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -305,4 +307,60 @@ func writeZip(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// TestExportSaveResumes: an export the API answered at once (200 with its
+// zip's url) is saved through a transfer cut halfway: the CLI resumes it
+// with Range, the file is identical, and the token never reaches the
+// download host. With stderr on a terminal the download shows a bar.
+func TestExportSaveResumes(t *testing.T) {
+	t.Parallel()
+	content, err := os.ReadFile(writeZip(t, t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var downloads atomic.Int64
+	files := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			t.Errorf("the download host got an Authorization header")
+		}
+		if downloads.Add(1) == 1 {
+			w.Header().Set("Content-Length", strconv.Itoa(len(content)))
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write(content[:len(content)/2])
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler) // cut the connection halfway
+		}
+		if r.Header.Get("Range") == "" {
+			t.Errorf("the second request does not resume with Range")
+		}
+		http.ServeContent(w, r, "app.zip", time.Time{}, bytes.NewReader(content))
+	}))
+	t.Cleanup(files.Close)
+	api := newFakeAPI(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/export") {
+			t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
+		}
+		writeJSONBody(w, http.StatusOK, `{"url":"`+files.URL+`/app.zip?signature=s3cret"}`)
+	})
+	path := filepath.Join(t.TempDir(), "app.zip")
+	a := &app{isTerminal: func(io.Writer) bool { return true }}
+	r := runApp(t, a, tokenEnv(api.URL), "application", "export", "--app", exampleApp, "--save", path)
+	wantCode(t, r, ExitOK)
+	got, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, content) {
+		t.Fatalf("the saved file differs from the served one (%d of %d bytes): %v", len(got), len(content), err)
+	}
+	if downloads.Load() != 2 || api.count() != 1 {
+		t.Errorf("%d downloads and %d API requests, want 2 and 1", downloads.Load(), api.count())
+	}
+	if !strings.Contains(r.stdout, "ApplicationExport") || !strings.Contains(r.stdout, "completed") {
+		t.Errorf("stdout does not hold the finished export's log:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "download 100% |") || strings.Contains(r.stderr, " bytes)\ndownload") {
+		t.Errorf("want a download bar on stderr, not lines: %q", r.stderr)
+	}
+	if strings.Contains(r.stderr, "completed  (") {
+		t.Errorf("a job the API finished at once shows a job progress bar: %q", r.stderr)
+	}
 }
