@@ -45,9 +45,10 @@ go build -o "$work/losant" ./cmd/losant
 go build -o "$work/clibench" ./bench/clibench
 export LOSANT_API_TOKEN=bench
 
-# peak_kb CMD...: run CMD (stdout discarded) and print its peak RSS in KiB.
+# peak_kb CMD...: run CMD (stdout kept in $work/stdout) and print its peak
+# RSS in KiB.
 peak_kb() {
-  /usr/bin/time -f '%M' -o "$work/time" "$@" > /dev/null 2>> "$work/stderr" || {
+  /usr/bin/time -f '%M' -o "$work/time" "$@" > "$work/stdout" 2>> "$work/stderr" || {
     echo "cli_rss.sh: failed: $*" >&2; tail -5 "$work/stderr" >&2; exit 1; }
   tail -1 "$work/time"
 }
@@ -77,7 +78,7 @@ start_serve
 floor="$(peak_kb "$work/losant" application get --app "$APP" --url "$serve_url")"
 stop "$serve_pid"
 
-declare -A ex im sv
+declare -A ex im sv counts
 for size in $SIZES; do
   zip="$work/in-$size.zip"
   "$work/clibench" zip "$zip" "$size"
@@ -94,6 +95,7 @@ for size in $SIZES; do
   start_serve
   im[$size]="$(peak_kb "$work/losant" application import --app "$APP" --file "$zip" --wait --url "$serve_url")"
   sv[$size]="$(awk '/^VmHWM:/ { print $2 }' "/proc/$serve_pid/status")"
+  counts[$size]="$(sed -n 's/^Output counters *//p' "$work/stdout")"
   stop "$serve_pid"
   rm -f "$zip"
 done
@@ -122,5 +124,6 @@ row "losant application import --file --wait" im
 row "losant serve (receiving the import)" sv
 echo
 echo "floor: losant application get peaks at $(mb "$floor") MB"
+for s in $SIZES; do echo "import of $s MiB: $(numfmt --to=iec "$((s << 20))")B zip, job output: ${counts[$s]}"; done
 [[ "${STRICT:-0}" == 1 ]] && exit "$status"
 exit 0
