@@ -135,7 +135,7 @@ func exportOp(appID string, body *losant.ApplicationExportPost, then func(contex
 		},
 		typed: func(ctx context.Context, c *losant.Client) (*losant.Job, any, error) {
 			res, err := c.Application.Export(ctx, appID, body)
-			return res.Job(), res, err
+			return res.Job(), res.GetJSON200(), err
 		},
 		then: then,
 	}
@@ -237,7 +237,7 @@ func importOp(appID string, f *os.File, email string, opts *losant.ImportIntoApp
 		},
 		typed: func(ctx context.Context, c *losant.Client) (*losant.Job, any, error) {
 			res, err := c.Application.Import(ctx, appID, form())
-			return res.Job(), res, err
+			return res.Job(), res.GetJSON200(), err
 		},
 	}
 }

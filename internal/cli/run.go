@@ -81,9 +81,10 @@ func (a *app) run(ctx context.Context, args []string) int {
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "losant",
-		Short: "Read Losant application job logs, wait for jobs, and run a local Losant API",
-		Long: `losant reads Losant application job logs and waits for running jobs,
-using the API token in --token or $` + EnvToken + ` and the API at --url or
+		Short: "Start Losant application jobs (export, import, clone, archives), follow them, and run a local Losant API",
+		Long: `losant starts a Losant application's jobs (export, import, clone, data
+archives) and follows them to the file, reads application job logs and
+waits for running jobs, using the API token in --token or $` + EnvToken + ` and the API at --url or
 $` + EnvURL + ` (default ` + losant.DefaultBaseURL + `).
 
 "losant serve" runs a local Losant-compatible API for tests; "losant demo"
