@@ -77,7 +77,7 @@ func (a *app) applicationExportCmd(cf *clientFlags) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use: "export --app ID [--include-files] [--include-private-files] [--include-data-table-rows] [--include-devices]\n" +
-			"  [--email E] [--callback-url URL] [--force-job] [--wait] [--save FILE [--force]] [-o table|json]",
+			"      [--email E] [--callback-url URL] [--force-job] [--wait] [--save FILE [--force]] [-o table|json]",
 		Short: "Export an application as a zip; wait for it and save the zip",
 		Long: `Starts the export of an application (its resources, and what the --include
 flags add) to a zip.
@@ -169,7 +169,7 @@ func (a *app) applicationImportCmd(cf *clientFlags) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use: "import --app ID --file ZIP [--email E] [--conflict " + strings.Join(enumStrings(conflictBehaviors), "|") + "]\n" +
-			"  [--include TYPE,...] [--dry-run] [--force-job] [--wait] [-o table|json]",
+			"      [--include TYPE,...] [--dry-run] [--force-job] [--wait] [-o table|json]",
 		Short: "Import an exported application zip into an application",
 		Long: `Uploads ZIP (an application export, such as "losant application export --save"
 writes) into the application and starts the import. The file is streamed:
@@ -267,7 +267,7 @@ func (a *app) applicationCloneCmd(cf *clientFlags) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use: "clone --app ID [--dry-run] [--include-files] [--include-private-files] [--include-data-table-rows] [--include-devices]\n" +
-			"  [--owner-id ID --owner-type " + strings.Join(enumStrings(ownerTypes), "|") + "] [--email E] [--force-job] [--wait] [-o table|json]",
+			"      [--owner-id ID --owner-type " + strings.Join(enumStrings(ownerTypes), "|") + "] [--email E] [--force-job] [--wait] [-o table|json]",
 		Short: "Clone an application: a new application with its resources",
 		Long: `Creates a new application from this one, with the resources the --include
 flags add, owned by --owner-id/--owner-type (both, or neither: the
