@@ -68,9 +68,11 @@ func (f *appFlags) register(cmd *cobra.Command, startsJob bool) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.app, "app", "", "application ID (24 hexadecimal characters)")
 	outputVar(cmd, &f.output, outputTable, outputJSON)
-	fl.DurationVar(&f.timeout, "timeout", 0, "give up after this long, waiting included (default 0: no limit)")
 	if startsJob {
+		fl.DurationVar(&f.timeout, "timeout", 0, "give up after this long, waiting and saving included (default 0: no limit)")
 		fl.BoolVar(&f.wait, "wait", false, "wait for the job to end, showing progress on stderr, then print its final log")
+	} else {
+		fl.DurationVar(&f.timeout, "timeout", defaultGetTimeout, "give up after this long (0 for no limit)")
 	}
 	must(cmd.MarkFlagRequired("app"))
 	idFlags(cmd, "app")

@@ -29,9 +29,15 @@ type jobAPI struct {
 // a few tens of milliseconds and end with outcome.
 func newJobAPI(t *testing.T, outcome losant.ApplicationJobLogStatus) *jobAPI {
 	t.Helper()
+	return newJobAPIOf(t, outcome, 40*time.Millisecond)
+}
+
+// newJobAPIOf is newJobAPI with jobs that take duration.
+func newJobAPIOf(t *testing.T, outcome losant.ApplicationJobLogStatus, duration time.Duration) *jobAPI {
+	t.Helper()
 	h, err := api.NewHandler(api.Options{
 		Tokens:      map[string][]string{testToken: nil},
-		JobDuration: 40 * time.Millisecond, JobOutcome: outcome,
+		JobDuration: duration, JobOutcome: outcome,
 		TempDir: t.TempDir(),
 	})
 	if err != nil {
@@ -217,6 +223,27 @@ func TestApplicationWaitJobFailed(t *testing.T) {
 			r := runJobCLI(t, j, "application", "export", "--app", exampleApp)
 			wantCode(t, r, ExitOK)
 		})
+	}
+}
+
+// TestApplicationWaitTimeout: --timeout bounds the wait; running out
+// exits 1 saying so, and --save leaves no file.
+func TestApplicationWaitTimeout(t *testing.T) {
+	t.Parallel()
+	j := newJobAPIOf(t, losant.ApplicationJobLogStatusCompleted, time.Minute)
+	path := filepath.Join(t.TempDir(), "app.zip")
+	for _, args := range [][]string{
+		{"clone", "--app", exampleApp, "--force-job", "--wait", "--timeout", "200ms"},
+		{"export", "--app", exampleApp, "--save", path, "--timeout", "200ms"},
+	} {
+		r := runJobCLI(t, j, append([]string{"application"}, args...)...)
+		wantCode(t, r, ExitFailure)
+		if !strings.Contains(r.stderr, "timed out after 200ms (--timeout)") {
+			t.Errorf("%v: stderr does not say --timeout ran out: %q", args, r.stderr)
+		}
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("--save left %s behind: %v", path, err)
 	}
 }
 
