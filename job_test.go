@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,7 +120,12 @@ func TestJobWait(t *testing.T) {
 		}
 	})
 	t.Run("the context ends the wait", func(t *testing.T) {
-		f := newFixture(t, respond(http.StatusOK, progressBody("inProgress", 1)))
+		// Each poll's log shows more progress, so WithProgress (which
+		// fires when the log changed) sees every poll.
+		var served atomic.Int64
+		f := newFixture(t, func(w http.ResponseWriter, r *http.Request) {
+			respond(http.StatusOK, progressBody("inProgress", int(served.Add(1))))(w, r)
+		})
 		job, _ := f.client.Job(appID, jobID)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()

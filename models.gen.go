@@ -412,9 +412,7 @@ func (e SortDirection) Valid() bool {
 //
 // Example: {"applicationId":"575ec8687ae143cd83dc4a97","creationDate":"2016-06-13T04:00:00.000Z","description":"Freezer temperatures of the Columbus warehouse","id":"575ec8687ae143cd83dc4a97","lastUpdated":"2025-06-10T04:00:00.000Z","name":"Temperature Monitoring","ownerId":"575ec8687ae143cd83dc4a9a","ownerType":"user"}
 type Application struct {
-	// ApplicationID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// ApplicationID The application's ID again, as Losant also sends it.
 	ApplicationID *ObjectID `json:"applicationId,omitempty"`
 
 	// AppliedTemplateIds The application templates applied to it.
@@ -444,9 +442,7 @@ type Application struct {
 	// Globals The application's global variables.
 	Globals *[]ApplicationGlobal `json:"globals,omitempty"`
 
-	// ID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// ID The application's ID.
 	ID *ObjectID `json:"id,omitempty"`
 
 	// LastUpdated When the application was last changed.
@@ -457,9 +453,7 @@ type Application struct {
 	// OrganizationName The owning organization's name, when an organization owns it.
 	OrganizationName *string `json:"organizationName,omitempty"`
 
-	// OwnerID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// OwnerID The ID of the user or organization (ownerType says which) that owns the application.
 	OwnerID *ObjectID `json:"ownerId,omitempty"`
 
 	// OwnerType What kind of account owns an application.
@@ -865,9 +859,7 @@ type ImportIntoApplicationOptions struct {
 	DryRun           *bool                              `json:"dryRun,omitempty"`
 	ForceJob         *bool                              `json:"forceJob,omitempty"`
 
-	// FromApplicationID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// FromApplicationID The ID of the application to import from, instead of a bundle.
 	FromApplicationID *ObjectID `json:"fromApplicationId,omitempty"`
 
 	// ImportURL Import the zip at this address instead of an uploaded one.
@@ -889,9 +881,7 @@ type ImportIntoApplicationOptionsRepo struct {
 //
 // Example: {"jobId":"575ec76c7ae143cd83dc4a96","jobQueued":true,"success":true}
 type JobEnqueuedResult struct {
-	// JobID A Losant object ID, 24 hexadecimal characters.
-	//
-	// Example: 575ec8687ae143cd83dc4a97
+	// JobID The ID of the application job log that records the run: GET .../jobLogs/{jobId} reads it.
 	JobID     *ObjectID `json:"jobId,omitempty"`
 	JobQueued *bool     `json:"jobQueued,omitempty"`
 	Success   *bool     `json:"success,omitempty"`

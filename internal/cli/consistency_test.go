@@ -194,10 +194,22 @@ func TestCompletion(t *testing.T) {
 		{[]string{"joblog", "get", "--job", ""}, nil},
 		{[]string{"joblog", "wait", "--job", ""}, nil},
 		{[]string{"joblog", "list", "--app", ""}, nil},
+		{[]string{"application", "get", "-o", ""}, []string{"table", "json"}},
+		{[]string{"app", "export", "--app", ""}, nil},
+		{[]string{"app", "import", "--conflict", ""}, enumStrings(losant.ApplicationImportConflictBehaviorValues())},
+		{[]string{"app", "import", "--include", ""}, enumStrings(losant.ApplicationImportResourceTypeValues())},
+		{[]string{"app", "clone", "--owner-type", ""}, enumStrings(losant.ApplicationOwnerTypeValues())},
+		{[]string{"app", "clone", "--owner-id", ""}, nil},
+		{[]string{"app", "archive-data", "--date", ""}, nil},
 	} {
 		got, directive := completions(t, tt.args...)
-		if !slices.Equal(got, tt.want) || directive != noFiles {
-			t.Errorf("completing %v: %q (directive %s), want %q and no file names (%s)", tt.args, got, directive, tt.want, noFiles)
+		want := noFiles
+		if tt.args[len(tt.args)-2] == "--include" {
+			// A list: more may follow, so no space after the value.
+			want = strconv.Itoa(int(cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace))
+		}
+		if !slices.Equal(got, tt.want) || directive != want {
+			t.Errorf("completing %v: %q (directive %s), want %q and no file names (%s)", tt.args, got, directive, tt.want, want)
 		}
 	}
 }

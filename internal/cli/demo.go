@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,7 +23,9 @@ import (
 // Demo settings: a job short enough to watch, polled often enough to see
 // its progress move.
 const (
-	defaultDemoDuration = 4 * time.Second
+	defaultDemoDuration = 2 * time.Second
+	// demoJobDuration is how long the export and the import take.
+	demoJobDuration     = 300 * time.Millisecond
 	demoSteps           = 8
 	demoPollInterval    = 200 * time.Millisecond
 	demoMaxPollInterval = 400 * time.Millisecond
@@ -47,10 +52,14 @@ operations of openapi.yaml:
 
 with the spec's example job logs and an API token made up for the run, then
 does what you would do against api.losant.com: gets a job log and prints it,
-lists the application's job logs, and waits for a simulated job, showing its
-progress, until it ends. Needs no token and no network. With -o json, stdout
-holds one JSON document ({"get": ..., "list": [...], "wait": ...}) and the
-story goes to stderr. Exits like "joblog wait": 0 when the job completed, 3
+lists the application's job logs, exports the application and saves its zip
+(to a temporary directory, removed at the end) with the download's progress,
+clones the application and imports the zip into the clone, waiting for the
+counts, lists both applications' job logs, and waits for a simulated job,
+showing its progress, until it ends. Needs no token and no network. With -o
+json, stdout holds one JSON document ({"get": ..., "list": [...], "export":
+..., "clone": ..., "import": ..., "lists": {"application": [...], "clone":
+[...]}, "wait": ...}) and the story goes to stderr. Exits like "joblog wait": 0 when the job completed, 3
 when it ended errored or failed (see --outcome).`,
 		Example: `  losant demo
   losant demo --outcome errored -o json`,
@@ -84,9 +93,13 @@ func (a *app) demo(ctx context.Context, duration time.Duration, outcome losant.A
 	}
 	example := examples[0]
 	h, err := api.NewHandler(api.Options{
-		Tokens: map[string][]string{token: {"applicationJobLog.get", "applicationJobLogs.get"}},
-		Store:  store,
-		Logger: slog.New(slog.NewTextHandler(a.stderr, nil)),
+		Tokens: map[string][]string{token: {
+			"applicationJobLog.get", "applicationJobLogs.get",
+			"application.get", "application.export", "application.clone", "application.import",
+		}},
+		Store:       store,
+		Logger:      slog.New(slog.NewTextHandler(a.stderr, nil)),
+		JobDuration: demoJobDuration,
 	})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -150,7 +163,12 @@ func (a *app) demo(ctx context.Context, duration time.Duration, outcome losant.A
 	}
 	doc.setList(list.Bytes())
 
-	// 3. Wait for a simulated job.
+	// 3-5. Export, save the zip, import it into a clone, list both.
+	if err := a.demoTransfer(ctx, out, doc, token, srv.url, jf.app, output); err != nil {
+		return err
+	}
+
+	// 6. Wait for a simulated job.
 	simCtx, stopSim := context.WithCancel(ctx)
 	sim, err := store.Simulate(simCtx, api.SimulateOptions{
 		ApplicationID: jf.app, Duration: duration, Steps: demoSteps, Outcome: outcome,
@@ -188,7 +206,8 @@ func (a *app) demo(ctx context.Context, duration time.Duration, outcome losant.A
 		return err
 	}
 	fmt.Fprintf(out, "\nNext: \"losant serve --token dev-token\" runs this API for your own code and tests;\n"+
-		"\"losant joblog wait --app ID --job ID\" does the same against api.losant.com with $%s.\n", EnvToken)
+		"\"losant application export --app ID --save app.zip\" and \"losant joblog wait --app ID --job ID\"\n"+
+		"do the same against api.losant.com with $%s.\n", EnvToken)
 	return nil
 }
 
@@ -208,8 +227,16 @@ func formatArg(f outputFormat) string {
 // demoDocument is what "demo -o json" prints: one JSON object holding what
 // each command shown would have printed.
 type demoDocument struct {
-	Get  json.RawMessage `json:"get"`
-	List json.RawMessage `json:"list"`
+	Get    json.RawMessage `json:"get"`
+	List   json.RawMessage `json:"list"`
+	Export json.RawMessage `json:"export"`
+	Clone  json.RawMessage `json:"clone"`
+	Import json.RawMessage `json:"import"`
+	// Lists are the two applications' job logs after the import.
+	Lists struct {
+		Application json.RawMessage `json:"application"`
+		Clone       json.RawMessage `json:"clone"`
+	} `json:"lists"`
 	Wait json.RawMessage `json:"wait"`
 }
 
@@ -236,4 +263,104 @@ func demoToken() (string, error) {
 		return "", fmt.Errorf("demo: making up a token: %w", err)
 	}
 	return "demo-" + hex.EncodeToString(b), nil
+}
+
+// demoTransfer is the export-to-import part of the demo, through the
+// application commands' own code: export the application appID with
+// --save into a temporary directory, clone it, import the zip into the
+// clone with --wait, and list both applications' job logs. The commands'
+// output goes to out, or into doc with -o json.
+func (a *app) demoTransfer(ctx context.Context, out io.Writer, doc *demoDocument, token, url, appID string, output outputFormat) error {
+	dir, err := os.MkdirTemp("", "losant-demo-")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	zipPath := filepath.Join(dir, "app.zip")
+	cf := &clientFlags{token: token, url: url}
+	// The application commands, printing where the demo says, polling
+	// often enough to show a short job's progress.
+	sub := *a
+	sub.waitOptions = append(slices.Clip(a.waitOptions), losant.WithPollInterval(demoPollInterval/2), losant.WithMaxPollInterval(demoPollInterval))
+	var buf bytes.Buffer
+	run := func(field *json.RawMessage, fn func() error) error {
+		buf.Reset()
+		sub.stdout = out
+		if doc != nil {
+			sub.stdout = &buf
+		}
+		err := fn()
+		if doc != nil {
+			*field = bytes.Clone(bytes.TrimSpace(buf.Bytes()))
+		}
+		return err
+	}
+	waitFlags := func(app string) *appFlags {
+		return &appFlags{jobFlags: jobFlags{app: app, output: output, timeout: demoGrace}, wait: true}
+	}
+
+	fmt.Fprintf(out, "\nExport the application, wait for the job and save its zip (progress on stderr):\n$ losant application export --app %s --save %s%s\n", appID, zipPath, formatArg(output))
+	var exportField json.RawMessage
+	err = run(&exportField, func() error {
+		return sub.startJob(ctx, cf, waitFlags(appID), exportOp(appID, &losant.ApplicationExportPost{}, func(ctx context.Context, c *losant.Client, log *losant.ApplicationJobLog) error {
+			return sub.saveOutput(ctx, c, log, zipPath, false)
+		}))
+	})
+	if err != nil {
+		return fmt.Errorf("demo: export: %w", err)
+	}
+
+	fmt.Fprintf(out, "\nClone the application, to import the zip into:\n$ losant application clone --app %s --wait%s\n", appID, formatArg(output))
+	c, err := a.client(token, url, false)
+	if err != nil {
+		return err
+	}
+	res, err := c.Application.Clone(ctx, appID, &losant.ApplicationClonePost{})
+	if err != nil {
+		return fmt.Errorf("demo: clone: %w", err)
+	}
+	cloneLog, err := res.Job().Wait(ctx, sub.waitOptions...)
+	if err != nil {
+		return fmt.Errorf("demo: clone: %w", err)
+	}
+	cloneID := cloneLog.GetOutput().GetApplicationID()
+	var cloneField json.RawMessage
+	if err := run(&cloneField, func() error { return writeJobLog(sub.stdout, output, cloneLog) }); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(out, "\nImport the zip into the clone %s and wait for the counts:\n$ losant application import --app %s --file %s --wait%s\n", cloneID, cloneID, zipPath, formatArg(output))
+	f, err := openZip(zipPath)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer f.Close()
+	var importField json.RawMessage
+	err = run(&importField, func() error {
+		return sub.startJob(ctx, cf, waitFlags(cloneID), importOp(cloneID, f, "", nil))
+	})
+	if err != nil {
+		return fmt.Errorf("demo: import: %w", err)
+	}
+
+	var lists [2]json.RawMessage
+	for i, app := range []string{appID, cloneID} {
+		lf := &listFlags{
+			app: app, sort: string(losant.ApplicationJobLogSortFieldRunQueuedAt), order: string(losant.SortDirectionDesc),
+			pageSize: losant.DefaultPageSize, limit: demoListLimit, output: output,
+		}
+		fmt.Fprintf(out, "\nJob logs of %s, newest first:\n$ losant joblog list --app %s --order %s --limit %d%s\n", app, lf.app, lf.order, lf.limit, formatArg(output))
+		params, err := lf.params()
+		if err != nil {
+			return err
+		}
+		if err := run(&lists[i], func() error { return listJobLogs(ctx, sub.stdout, c, lf, params) }); err != nil {
+			return err
+		}
+	}
+	if doc != nil {
+		doc.Export, doc.Clone, doc.Import = exportField, cloneField, importField
+		doc.Lists.Application, doc.Lists.Clone = lists[0], lists[1]
+	}
+	return nil
 }

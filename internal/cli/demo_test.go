@@ -3,7 +3,11 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -37,10 +41,34 @@ func TestDemo(t *testing.T) {
 			if !regexp.MustCompile(`running in-process at http://127\.0\.0\.1:\d+\n`).MatchString(r.stdout) {
 				t.Errorf("stdout does not say where the local API runs:\n%s", r.stdout)
 			}
-			// Two job logs: the example one (completed) and the simulated one.
+			// The job logs printed: the example one, the export, the clone
+			// and the import (completed), then the simulated one.
 			statuses := regexp.MustCompile(`(?m)^Status\s+(\S+)$`).FindAllStringSubmatch(r.stdout, -1)
-			if len(statuses) != 2 || statuses[0][1] != "completed" || statuses[1][1] != tt.status {
-				t.Errorf("job log statuses %v, want the example's completed then %s:\n%s", statuses, tt.status, r.stdout)
+			if len(statuses) != 5 || statuses[4][1] != tt.status {
+				t.Fatalf("job log statuses %v, want 4 completed then %s:\n%s", statuses, tt.status, r.stdout)
+			}
+			for _, s := range statuses[:4] {
+				if s[1] != "completed" {
+					t.Errorf("job log statuses %v, want the first four completed", statuses)
+				}
+			}
+			for _, w := range []string{`Name\s+ApplicationExport`, `Download 1\s+http`, `Name\s+ApplicationClone`, `Output application\s+[0-9a-f]{24}`,
+				`Name\s+ApplicationImport`, `Output counters\s+created [1-9]`} {
+				if !regexp.MustCompile(`(?m)^` + w).MatchString(r.stdout) {
+					t.Errorf("stdout does not hold %q:\n%s", w, r.stdout)
+				}
+			}
+			// The zip was saved with progress, then removed with its directory.
+			saved := regexp.MustCompile(`(?m)^saved (\S+) \((\d+) bytes\)$`).FindStringSubmatch(r.stderr)
+			if saved == nil || !strings.Contains(r.stderr, "download 100%") {
+				t.Errorf("stderr does not show the zip's download:\n%s", r.stderr)
+			} else if _, err := os.Stat(filepath.Dir(saved[1])); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("the demo left %s behind: %v", filepath.Dir(saved[1]), err)
+			}
+			// Both applications' job logs listed after the import.
+			if !regexp.MustCompile(`(?m)^[0-9a-f]{24}\s+ApplicationExport\s+completed`).MatchString(r.stdout) ||
+				!regexp.MustCompile(`(?m)^[0-9a-f]{24}\s+ApplicationImport\s+completed`).MatchString(r.stdout) {
+				t.Errorf("stdout does not list the export and import jobs:\n%s", r.stdout)
 			}
 			// The example application's job logs, listed as a table.
 			if !strings.Contains(r.stdout, "$ losant joblog list --app "+exampleApp) ||
@@ -71,8 +99,23 @@ func TestDemoJSON(t *testing.T) {
 	if get["status"] != "completed" || get["id"] != exampleJob || len(list) == 0 || wait["status"] != "completed" {
 		t.Errorf("document %v, want get (the example), list and wait (completed)", doc)
 	}
-	if len(doc) != 3 {
-		t.Errorf("document keys %v, want get, list and wait", doc)
+	export, _ := doc["export"].(map[string]any)
+	clone, _ := doc["clone"].(map[string]any)
+	imported, _ := doc["import"].(map[string]any)
+	lists, _ := doc["lists"].(map[string]any)
+	exportOut, _ := export["output"].(map[string]any)
+	importOut, _ := imported["output"].(map[string]any)
+	if export["name"] != "ApplicationExport" || exportOut["downloadUrls"] == nil || clone["status"] != "completed" ||
+		imported["name"] != "ApplicationImport" || importOut["created"] == nil {
+		t.Errorf("document %v, want the export, clone and import (completed, with counts)", doc)
+	}
+	for _, k := range []string{"application", "clone"} {
+		if l, _ := lists[k].([]any); len(l) == 0 {
+			t.Errorf("lists.%s is empty: %v", k, lists)
+		}
+	}
+	if len(doc) != 7 {
+		t.Errorf("document keys %v, want get, list, export, clone, import, lists and wait", doc)
 	}
 	var want bytes.Buffer
 	_ = json.Indent(&want, []byte(r.stdout), "", "  ")

@@ -127,5 +127,12 @@ var paramFlags = map[string]string{
 	"sortDirection": "--order",
 	"perPage":       "--page-size",
 	"WithToken":     "--token",
-	"WithBaseURL":   "--url",
+	// The application commands' request fields, as the SDK's checks of
+	// the bodies name them.
+	"date":             "--date",
+	"body.email":       "--email",
+	"body.callbackUrl": "--callback-url",
+	"body.ownerId":     "--owner-id",
+	"body.ownerType":   "--owner-type",
+	"WithBaseURL":      "--url",
 }

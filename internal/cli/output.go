@@ -99,6 +99,7 @@ func writeTable(w io.Writer, log *losant.ApplicationJobLog) error {
 	out := log.GetOutput()
 	if out != nil {
 		row("Output counters", outputCounters(out))
+		row("Output application", out.GetApplicationID())
 		row("Output repository", out.GetRepoURL())
 		row("Output commit", out.GetCommit())
 	}

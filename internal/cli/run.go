@@ -46,6 +46,9 @@ type app struct {
 	// clientOptions are added to every SDK client the commands build;
 	// tests use them for quicker retries.
 	clientOptions []losant.Option
+	// waitOptions are added to every wait for a job the application
+	// commands start; tests and the demo use them for quicker polls.
+	waitOptions []losant.WaitOption
 }
 
 func (a *app) run(ctx context.Context, args []string) int {
@@ -78,9 +81,10 @@ func (a *app) run(ctx context.Context, args []string) int {
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "losant",
-		Short: "Read Losant application job logs, wait for jobs, and run a local Losant API",
-		Long: `losant reads Losant application job logs and waits for running jobs,
-using the API token in --token or $` + EnvToken + ` and the API at --url or
+		Short: "Start Losant application jobs (export, import, clone, archives), follow them, and run a local Losant API",
+		Long: `losant starts a Losant application's jobs (export, import, clone, data
+archives) and follows them to the file, reads application job logs and
+waits for running jobs, using the API token in --token or $` + EnvToken + ` and the API at --url or
 $` + EnvURL + ` (default ` + losant.DefaultBaseURL + `).
 
 "losant serve" runs a local Losant-compatible API for tests; "losant demo"
@@ -103,7 +107,7 @@ errored or failed; 130 interrupted (Ctrl-C).`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%s: %v (see '%s --help')", c.CommandPath(), err, c.CommandPath())
 	})
-	root.AddCommand(a.joblogCmd(), a.serveCmd(), a.demoCmd(), a.versionCmd())
+	root.AddCommand(a.applicationCmd(), a.joblogCmd(), a.serveCmd(), a.demoCmd(), a.versionCmd())
 	return root
 }
 

@@ -56,6 +56,13 @@ func (t *schemaTable) add(name string) {
 }
 
 func (t *schemaTable) convert(s *openapi3.Schema) map[string]any {
+	if len(s.AllOf) == 1 && s.Type == nil && len(s.Properties) == 0 && len(s.OneOf) == 0 && len(s.AnyOf) == 0 {
+		// allOf of one schema is openapi.yaml's way of describing a $ref
+		// (OpenAPI 3.0 ignores a $ref's siblings): that schema.
+		if r, ok := t.ref(s.AllOf[0]).(map[string]any); ok {
+			return r
+		}
+	}
 	out := map[string]any{}
 	if s.Type != nil && len(*s.Type) > 0 {
 		out["type"] = (*s.Type)[0]

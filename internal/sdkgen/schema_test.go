@@ -78,7 +78,7 @@ func TestSchemaTableRefuses(t *testing.T) {
 		{"type: string\n      x-losant-enum: '#/components/schemas/Log/properties'", "names no schema with an enum"},
 		{"type: object\n      x-losant-max-depth: 1.5", "must be a whole number"},
 		{"type: number\n      multipleOf: 2", "multipleOf"},
-		{"allOf: [{type: string}]", "allOf"},
+		{"allOf: [{type: string}, {maxLength: 3}]", "allOf"}, // one schema alone is a described $ref
 		{"oneOf: [{type: string}]\n      anyOf: [{type: number}]", "both oneOf and anyOf"},
 	} {
 		doc := fixtureDoc(t, fixtureSchemas+"    Bad:\n      "+tt.schema+"\n")

@@ -61,9 +61,67 @@ func TestWire(t *testing.T) {
 	t.Logf("%s", out)
 }
 
+// TestWireLocalAPI follows step 3 of "Adding an operation" on the fixture:
+// regenerated with the local API's package (generated/), the api package
+// no longer builds until the new operations have handlers, and the build
+// error names them; with testdata/wire/api/widgets.go.txt it builds, and
+// the generated SDK is served by the local API.
+func TestWireLocalAPI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a copy of the module; skipped with -short")
+	}
+	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scratch := t.TempDir()
+	copyModule(t, repo, scratch, "./api")
+	for _, f := range []string{"oapi-codegen.yaml"} {
+		b, err := os.ReadFile(filepath.Join(repo, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(scratch, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	specPath := filepath.Join(scratch, "openapi.json")
+	if err := os.WriteFile(specPath, mergedSpec(t, filepath.Join(repo, "openapi.yaml"), filepath.Join("testdata", "fixture.yaml")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(specPath, scratch, filepath.Join(scratch, "oapi-codegen.yaml")); err != nil {
+		t.Fatalf("generating with the fixture's operations: %v", err)
+	}
+	goCmd := func(args ...string) ([]byte, error) {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = scratch
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+		return cmd.CombinedOutput()
+	}
+	out, err := goCmd("build", "./api")
+	if err == nil || !strings.Contains(string(out), "Widget") {
+		t.Fatalf("the api package built without the new operations' handlers (%v):\n%s", err, out)
+	}
+	for src, dst := range map[string]string{
+		"api/widgets.go.txt":          filepath.Join("api", "widgets.go"),
+		"api/widget_wire_test.go.txt": filepath.Join("api", "widget_wire_test.go"),
+	} {
+		b, err := os.ReadFile(filepath.Join("testdata", "wire", src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(scratch, dst), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err := goCmd("test", "-count=1", "-run", "TestWireLocalAPI", "./api"); err != nil {
+		t.Fatalf("the local API with the fixture's handlers: %v\n%s", err, out)
+	}
+}
+
 // copyModule copies what the SDK package needs to build: go.mod, go.sum,
 // the root package's non-test files and the internal packages it imports.
-func copyModule(t *testing.T, repo, dst string) {
+func copyModule(t *testing.T, repo, dst string, pkgs ...string) {
 	t.Helper()
 	cp := func(rel string) {
 		b, err := os.ReadFile(filepath.Join(repo, rel))
@@ -79,17 +137,11 @@ func copyModule(t *testing.T, repo, dst string) {
 	}
 	cp("go.mod")
 	cp("go.sum")
-	entries, err := os.ReadDir(repo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if n := e.Name(); !e.IsDir() && strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go") {
-			cp(n)
-		}
-	}
 	// The module's packages the SDK imports, as go list finds them.
-	list := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".")
+	if len(pkgs) == 0 {
+		pkgs = []string{"."}
+	}
+	list := exec.Command("go", append([]string{"list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}"}, pkgs...)...)
 	list.Dir = repo
 	out, err := list.Output()
 	if err != nil {
@@ -98,15 +150,19 @@ func copyModule(t *testing.T, repo, dst string) {
 	const module = "github.com/losant-go/losant-go/"
 	var dirs []string
 	for _, p := range strings.Fields(string(out)) {
-		if rel, ok := strings.CutPrefix(p, module); ok {
+		if rel, ok := strings.CutPrefix(p, module); ok && rel != "" {
 			dirs = append(dirs, rel)
 		}
 	}
 	if len(dirs) == 0 {
 		t.Fatal("the SDK imports none of the module's packages? go list said: " + string(out))
 	}
-	for _, dir := range dirs {
-		err := filepath.WalkDir(filepath.Join(repo, dir), func(path string, d fs.DirEntry, err error) error {
+	for _, dir := range append(dirs, "") { // "": the root package
+		root := filepath.Join(repo, dir)
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && d.IsDir() && path != root {
+				return fs.SkipDir // each package on its own
+			}
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 				return err
 			}
