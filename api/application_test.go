@@ -866,3 +866,28 @@ func TestExportFilesAreRemoved(t *testing.T) {
 		t.Errorf("after Close, TempDir holds %d entries, want none", len(left))
 	}
 }
+
+// TestBodyFormatsChecked: a JSON body is judged by the SDK's own check, so
+// the local API refuses what the SDK would not send (kin-openapi checks no
+// string formats).
+func TestBodyFormatsChecked(t *testing.T) {
+	srv := newServer(t, api.Options{JobDuration: fastJobs})
+	for _, tt := range []struct{ body, want string }{
+		{`{"email":"not an address"}`, "email"},
+		{`{"callbackUrl":"not a url"}`, "callbackUrl"},
+		{`{"includeFiles":"yes"}`, "includeFiles"},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/applications/575ec8687ae143cd83dc4a97/export", strings.NewReader(tt.body))
+		req.Header.Set("Authorization", "Bearer any")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), tt.want) || !strings.Contains(string(b), "Validation") {
+			t.Errorf("%s: %d %s, want a 400 Validation naming %s", tt.body, resp.StatusCode, b, tt.want)
+		}
+	}
+}
