@@ -13,28 +13,21 @@ import (
 // one set of types: an inline JSON request-body schema becomes the
 // component schema <Service><Method>Body (a type users can name).
 func normalize(doc *openapi3.T) error {
-	for _, path := range sortedPaths(doc) {
-		item := doc.Paths.Value(path)
-		for _, method := range sortedMethods(item) {
-			op := item.GetOperation(method)
-			if op.RequestBody == nil || op.RequestBody.Value == nil {
-				continue
-			}
-			mt := op.RequestBody.Value.Content.Get("application/json")
-			if mt == nil || mt.Schema == nil || mt.Schema.Ref != "" || mt.Schema.Value == nil {
-				continue
-			}
-			service, goName := opNames(op)
-			name := service + goName + "Body"
-			if doc.Components.Schemas == nil {
-				doc.Components.Schemas = openapi3.Schemas{}
-			}
-			if _, taken := doc.Components.Schemas[name]; taken {
-				return fmt.Errorf("operation %s %s (%s): its inline request body would be the component schema %s, which exists: $ref a component schema instead", method, path, op.OperationID, name)
-			}
-			doc.Components.Schemas[name] = &openapi3.SchemaRef{Value: mt.Schema.Value}
-			mt.Schema = &openapi3.SchemaRef{Ref: "#/components/schemas/" + name, Value: mt.Schema.Value}
+	for _, o := range operations(doc) {
+		mt := requestContent(o.op, "application/json")
+		if mt == nil || mt.Schema == nil || mt.Schema.Ref != "" || mt.Schema.Value == nil {
+			continue
 		}
+		service, goName := opNames(o.op)
+		name := service + goName + "Body"
+		if doc.Components.Schemas == nil {
+			doc.Components.Schemas = openapi3.Schemas{}
+		}
+		if _, taken := doc.Components.Schemas[name]; taken {
+			return fmt.Errorf("operation %s %s (%s): its inline request body would be the component schema %s, which exists: $ref a component schema instead", o.method, o.path, o.op.OperationID, name)
+		}
+		doc.Components.Schemas[name] = &openapi3.SchemaRef{Value: mt.Schema.Value}
+		mt.Schema = &openapi3.SchemaRef{Ref: "#/components/schemas/" + name, Value: mt.Schema.Value}
 	}
 	doubleNumbers(doc)
 	return hoistInlineObjects(doc)
@@ -209,17 +202,37 @@ func sortedKeys[V any](m map[string]V) []string {
 // part is an io.Reader), not as models.
 func formSchemas(doc *openapi3.T) map[string]bool {
 	out := map[string]bool{}
-	for _, path := range sortedPaths(doc) {
-		item := doc.Paths.Value(path)
-		for _, method := range sortedMethods(item) {
-			op := item.GetOperation(method)
-			if op.RequestBody == nil || op.RequestBody.Value == nil {
-				continue
-			}
-			if mt := op.RequestBody.Value.Content.Get("multipart/form-data"); mt != nil && mt.Schema != nil && mt.Schema.Ref != "" {
-				out[mt.Schema.Ref[strings.LastIndexByte(mt.Schema.Ref, '/')+1:]] = true
-			}
+	for _, o := range operations(doc) {
+		if mt := requestContent(o.op, "multipart/form-data"); mt != nil && mt.Schema != nil && mt.Schema.Ref != "" {
+			out[mt.Schema.Ref[strings.LastIndexByte(mt.Schema.Ref, '/')+1:]] = true
 		}
 	}
 	return out
+}
+
+// docOperation is one operation of the document, where it is.
+type docOperation struct {
+	path, method string
+	item         *openapi3.PathItem
+	op           *openapi3.Operation
+}
+
+// operations lists the document's operations by path, then method.
+func operations(doc *openapi3.T) []docOperation {
+	var out []docOperation
+	for _, path := range sortedPaths(doc) {
+		item := doc.Paths.Value(path)
+		for _, method := range sortedMethods(item) {
+			out = append(out, docOperation{path, method, item, item.GetOperation(method)})
+		}
+	}
+	return out
+}
+
+// requestContent is op's request body of the media type, or nil.
+func requestContent(op *openapi3.Operation, mediaType string) *openapi3.MediaType {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil
+	}
+	return op.RequestBody.Value.Content.Get(mediaType)
 }

@@ -172,42 +172,39 @@ func readAPI(doc *openapi3.T, module string) (*apiModel, error) {
 	for _, t := range doc.Tags {
 		tagDocs[t.Name] = t.Description
 	}
-	for _, path := range sortedPaths(doc) {
-		item := doc.Paths.Value(path)
-		for _, method := range sortedMethods(item) {
-			op := item.GetOperation(method)
-			o, err := readOp(doc, path, method, item, op, patterns, shared, m.schemas)
-			if err != nil {
-				return nil, fmt.Errorf("operation %s %s (%s): %w", method, path, op.OperationID, err)
+	for _, d := range operations(doc) {
+		path, method, item, op := d.path, d.method, d.item, d.op
+		o, err := readOp(doc, path, method, item, op, patterns, shared, m.schemas)
+		if err != nil {
+			return nil, fmt.Errorf("operation %s %s (%s): %w", method, path, op.OperationID, err)
+		}
+		m.Ops = append(m.Ops, o)
+		s := services[o.Service]
+		if s == nil {
+			s = &serviceModel{Name: o.Service, first: o.ID}
+			services[o.Service] = s
+			m.Services = append(m.Services, s)
+		}
+		if len(op.Tags) > 0 {
+			if d := strings.TrimSpace(tagDocs[op.Tags[0]]); d != "" && !strings.Contains(s.Doc, d) {
+				s.Doc = strings.TrimSpace(s.Doc + " " + d)
 			}
-			m.Ops = append(m.Ops, o)
-			s := services[o.Service]
-			if s == nil {
-				s = &serviceModel{Name: o.Service, first: o.ID}
-				services[o.Service] = s
-				m.Services = append(m.Services, s)
+		}
+		for _, other := range s.Ops {
+			if other.GoName == o.GoName || (other.Pager != nil && o.GoName == "All") || (o.Pager != nil && other.GoName == "All") {
+				return nil, fmt.Errorf("operations %s and %s both make %sService.%s: give one another %s", other.ID, o.ID, o.Service, o.GoName, methodExt)
 			}
-			if len(op.Tags) > 0 {
-				if d := strings.TrimSpace(tagDocs[op.Tags[0]]); d != "" && !strings.Contains(s.Doc, d) {
-					s.Doc = strings.TrimSpace(s.Doc + " " + d)
-				}
+		}
+		s.Ops = append(s.Ops, o)
+		if o.Pager != nil {
+			size := o.PageSizeDefault()
+			if size == "0" {
+				return nil, fmt.Errorf("operation %s: %s: its %s parameter needs a default, the page size All asks for", o.ID, paginateExt, o.Pager.SizeParam)
 			}
-			for _, other := range s.Ops {
-				if other.GoName == o.GoName || (other.Pager != nil && o.GoName == "All") || (o.Pager != nil && other.GoName == "All") {
-					return nil, fmt.Errorf("operations %s and %s both make %sService.%s: give one another %s", other.ID, o.ID, o.Service, o.GoName, methodExt)
-				}
+			if m.PageSize != "" && m.PageSize != size {
+				return nil, fmt.Errorf("operation %s: %s: its default page size %s differs from another paged operation's, %s (DefaultPageSize is one constant)", o.ID, paginateExt, size, m.PageSize)
 			}
-			s.Ops = append(s.Ops, o)
-			if o.Pager != nil {
-				size := o.PageSizeDefault()
-				if size == "0" {
-					return nil, fmt.Errorf("operation %s: %s: its %s parameter needs a default, the page size All asks for", o.ID, paginateExt, o.Pager.SizeParam)
-				}
-				if m.PageSize != "" && m.PageSize != size {
-					return nil, fmt.Errorf("operation %s: %s: its default page size %s differs from another paged operation's, %s (DefaultPageSize is one constant)", o.ID, paginateExt, size, m.PageSize)
-				}
-				m.PageSize = size
-			}
+			m.PageSize = size
 		}
 	}
 	sort.Slice(m.Services, func(i, j int) bool { return m.Services[i].Name < m.Services[j].Name })

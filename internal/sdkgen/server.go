@@ -66,18 +66,15 @@ func genServer(doc *openapi3.T, configPath, module string) (src []byte, output s
 	// JSON text, which the middleware has validated against the schema:
 	// the handler parses it once (api/query.go) rather than receiving it
 	// decoded into the schema's types only to encode it again.
-	for _, path := range sortedPaths(doc) {
-		item := doc.Paths.Value(path)
-		for _, method := range sortedMethods(item) {
-			for _, p := range item.GetOperation(method).Parameters {
-				for _, mt := range p.Value.Content {
-					if mt.Schema != nil && mt.Schema.Ref != "" && mt.Schema.Value != nil {
-						if mt.Schema.Value.Extensions == nil {
-							mt.Schema.Value.Extensions = map[string]any{}
-						}
-						mt.Schema.Value.Extensions["x-go-type"] = "json.RawMessage"
-						// generated/ imports encoding/json already.
+	for _, o := range operations(doc) {
+		for _, p := range o.op.Parameters {
+			for _, mt := range p.Value.Content {
+				if mt.Schema != nil && mt.Schema.Ref != "" && mt.Schema.Value != nil {
+					if mt.Schema.Value.Extensions == nil {
+						mt.Schema.Value.Extensions = map[string]any{}
 					}
+					mt.Schema.Value.Extensions["x-go-type"] = "json.RawMessage"
+					// generated/ imports encoding/json already.
 				}
 			}
 		}
