@@ -1,17 +1,22 @@
 // Package losant is a typed Go client for the Losant IoT platform's REST
-// API, starting with application job logs: the record Losant keeps of every
-// run of a long job (data archives, application exports and imports,
-// backfills).
+// API: it starts the long jobs Losant runs on an application (export,
+// import, clone, data archives), follows them to the end, saves the files
+// they make, and reads the application job logs that record every run.
 //
 //	client, err := losant.NewClient() // $LOSANT_API_TOKEN, $LOSANT_API_URL; or WithToken, WithBaseURL
 //	if err != nil { ... }
+//	res, err := client.Application.Export(ctx, applicationID, &losant.ApplicationExportPost{})
+//	if err != nil { ... } // errors.Is(err, losant.ErrMaybeDelivered): look before exporting again
+//	n, err := res.Job().DownloadOutputFile(ctx, "app.zip") // waits, then saves the zip
+//
 //	log, err := client.ApplicationJobLog.Get(ctx, applicationID, jobID)
 //	fmt.Println(log.GetStatus(), log.GetProgress().GetCompleted())
 //
 // # Operations
 //
-// Every operation method (Get, List, and their ...Raw twins) is generated
-// from openapi.yaml, the single description of the API this module is
+// Every operation method (ApplicationJobLog.Get and List, Application.Get,
+// Export, Clone, Import and the archive jobs, and their ...Raw twins) is
+// generated from openapi.yaml, the single description of the API this module is
 // built from, and takes one path through the client (checks, URL,
 // retries, error mapping, decoding). Its doc comment gives the accepted
 // token scopes and the Losant docs link. What the SDK needs of the spec is
