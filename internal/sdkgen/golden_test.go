@@ -104,6 +104,7 @@ func TestGoldenConstructs(t *testing.T) {
 		{"a boolean enum is a plain bool", models, "JobQueued *bool"},
 		{"a union is a type with As/From methods", models, "func (t WidgetShape) AsWidgetCircle() (WidgetCircle, error)"},
 		{"numbers are float64", models, "Radius *float64"},
+		{"an anyOf is a union type too", models, "func (t WidgetLabel) AsWidgetSquare() (WidgetSquare, error)"},
 		{"the table lists the shared header", table, `Headers: []string{"losantdomain"}`},
 		{"the table lists the 2xx statuses", table, "Success: map[int]bool{200: true, 201: true, 202: true}"},
 		{"a bodiless 204", table, "Success: map[int]bool{204: false}"},
