@@ -68,7 +68,7 @@ type ApplicationService struct{ c *Client }
 // params may be nil: the API's defaults apply. Invalid parameters give an
 // error matching ErrInvalidArgument, before anything is sent.
 //
-// Headers set by options: losantdomain.
+// Shared headers, sent when set by their options: losantdomain.
 //
 // Accepted token scopes (any one): all.Application, all.Application.bounded,
 // all.Application.cli, all.Application.read, all.Organization,
@@ -163,7 +163,7 @@ func (p *ApplicationGetParams) encode() (url.Values, http.Header, error) {
 // params is required (some of its fields are). Invalid parameters give an
 // error matching ErrInvalidArgument, before anything is sent.
 //
-// Headers set by options: losantdomain.
+// Shared headers, sent when set by their options: losantdomain.
 //
 // It starts the ArchiveData job and returns its handle: Wait follows it to the
 // end. Save Job.Name to resume from another process with Client.ParseJob.
@@ -259,7 +259,7 @@ func (p *ApplicationArchiveDataParams) encode() (url.Values, http.Header, error)
 // (applicationID: a Losant object ID, 24 hexadecimal characters); a value that
 // breaks its rule gives an error matching ErrInvalidArgument.
 //
-// Headers set by options: losantdomain.
+// Shared headers, sent when set by their options: losantdomain.
 //
 // It starts the BackfillArchiveData job and returns its handle: Wait follows
 // it to the end. Save Job.Name to resume from another process with
@@ -330,14 +330,16 @@ func applicationBackfillArchiveDataRequest(applicationID string) (*request, erro
 // against openapi.yaml's ApplicationClonePost first: a value that breaks it
 // gives an error matching ErrInvalidArgument, naming the field.
 //
-// Headers set by options: losantdomain.
+// Shared headers, sent when set by their options: losantdomain.
 //
 // The result holds the status the API answered and the body of that status:
 // 200 (JSON200), 201 (JSON201), 202 (JSON202). Any other 2xx status is a
 // *ResponseError.
 //
-// When the API queues the ApplicationClone job (a 202 answer), the result's
-// Job method gives its handle, to Wait for.
+// The result's Job method gives the handle on the ApplicationClone job: the
+// one the API queued (a 202 answer), to Wait for, or, when the API did the
+// work at once, a finished job whose Wait returns at once. Save Job.Name to
+// resume from another process with Client.ParseJob.
 //
 // It is not retried unless the call says WithRetryNonIdempotent: sending it
 // twice may start two jobs. A failure after the request may have reached the
@@ -515,13 +517,15 @@ func (r *ApplicationCloneResponse) target(status int) (any, bool) {
 // ApplicationExportPost first: a value that breaks it gives an error matching
 // ErrInvalidArgument, naming the field.
 //
-// Headers set by options: losantdomain.
+// Shared headers, sent when set by their options: losantdomain.
 //
 // The result holds the status the API answered and the body of that status:
 // 200 (JSON200), 202 (JSON202). Any other 2xx status is a *ResponseError.
 //
-// When the API queues the ApplicationExport job (a 202 answer), the result's
-// Job method gives its handle, to Wait for.
+// The result's Job method gives the handle on the ApplicationExport job: the
+// one the API queued (a 202 answer), to Wait for, or, when the API did the
+// work at once, a finished job whose Wait returns at once. Save Job.Name to
+// resume from another process with Client.ParseJob.
 //
 // It is not retried unless the call says WithRetryNonIdempotent: sending it
 // twice may start two jobs. A failure after the request may have reached the
@@ -680,7 +684,7 @@ func (r *ApplicationExportResponse) target(status int) (any, bool) {
 // (applicationID: a Losant object ID, 24 hexadecimal characters); a value that
 // breaks its rule gives an error matching ErrInvalidArgument.
 //
-// Headers set by options: losantdomain.
+// Shared headers, sent when set by their options: losantdomain.
 //
 // It starts the FullDataTablesArchive job and returns its handle: Wait follows
 // it to the end. Save Job.Name to resume from another process with
@@ -743,7 +747,7 @@ func applicationFullDataTablesArchiveRequest(applicationID string) (*request, er
 // (applicationID: a Losant object ID, 24 hexadecimal characters); a value that
 // breaks its rule gives an error matching ErrInvalidArgument.
 //
-// Headers set by options: losantdomain.
+// Shared headers, sent when set by their options: losantdomain.
 //
 // It starts the FullEventsArchive job and returns its handle: Wait follows it
 // to the end. Save Job.Name to resume from another process with
@@ -815,13 +819,15 @@ func applicationFullEventsArchiveRequest(applicationID string) (*request, error)
 // readers, never read whole into memory. A required part left empty gives an
 // error matching ErrInvalidArgument before anything is sent.
 //
-// Headers set by options: losantdomain.
+// Shared headers, sent when set by their options: losantdomain.
 //
 // The result holds the status the API answered and the body of that status:
 // 200 (JSON200), 202 (JSON202). Any other 2xx status is a *ResponseError.
 //
-// When the API queues the ApplicationImport job (a 202 answer), the result's
-// Job method gives its handle, to Wait for.
+// The result's Job method gives the handle on the ApplicationImport job: the
+// one the API queued (a 202 answer), to Wait for, or, when the API did the
+// work at once, a finished job whose Wait returns at once. Save Job.Name to
+// resume from another process with Client.ParseJob.
 //
 // It is not retried unless the call says WithRetryNonIdempotent: sending it
 // twice may start two jobs. A failure after the request may have reached the
@@ -1031,7 +1037,7 @@ type ApplicationJobLogService struct{ c *Client }
 // params may be nil: the API's defaults apply. Invalid parameters give an
 // error matching ErrInvalidArgument, before anything is sent.
 //
-// Headers set by options: losantdomain.
+// Shared headers, sent when set by their options: losantdomain.
 //
 // Accepted token scopes (any one): all.Application, all.Application.bounded,
 // all.Application.read, all.Organization, all.Organization.bounded,
@@ -1211,7 +1217,7 @@ func (p *ApplicationJobLogListParams) encode() (url.Values, http.Header, error) 
 // Losant object ID, 24 hexadecimal characters); a value that breaks its rule
 // gives an error matching ErrInvalidArgument.
 //
-// Headers set by options: losantdomain.
+// Shared headers, sent when set by their options: losantdomain.
 //
 // Accepted token scopes (any one): all.Application, all.Application.bounded,
 // all.Application.read, all.Organization, all.Organization.bounded,

@@ -840,7 +840,7 @@ func (o *opModel) DocComment() string {
 		}
 	}
 	if len(o.SharedHeaders) > 0 {
-		paras = append(paras, "Headers set by options: "+strings.Join(o.SharedHeaders, ", ")+".")
+		paras = append(paras, "Shared headers, sent when set by their options: "+strings.Join(o.SharedHeaders, ", ")+".")
 	}
 	if o.ResponseType != "" {
 		var alts []string
@@ -857,7 +857,7 @@ func (o *opModel) DocComment() string {
 		if o.JobOnly {
 			paras = append(paras, "It starts the "+o.Job.Name+" job and returns its handle: Wait follows it to the end. Save Job.Name to resume from another process with Client.ParseJob.")
 		} else {
-			paras = append(paras, fmt.Sprintf("When the API queues the %s job (a %d answer), the result's Job method gives its handle, to Wait for.", o.Job.Name, o.Job.Status))
+			paras = append(paras, fmt.Sprintf("The result's Job method gives the handle on the %s job: the one the API queued (a %d answer), to Wait for, or, when the API did the work at once, a finished job whose Wait returns at once. Save Job.Name to resume from another process with Client.ParseJob.", o.Job.Name, o.Job.Status))
 		}
 	}
 	if !o.Idempotent() {
