@@ -19,7 +19,6 @@ import (
 	"net/url"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	losant "github.com/losant-go/losant-go"
@@ -171,246 +170,57 @@ type JobEnqueuedResult = losant.JobEnqueuedResult
 type ObjectID = losant.ObjectID
 
 // QueryID A Losant ID or null, in a query.
-type QueryID = string
+type QueryID = json.RawMessage
 
 // QueryIDCondition A condition on an ID field: an ID (or null) it must equal, or an
 // object of exactly one operator.
-type QueryIDCondition struct {
-	union json.RawMessage
-}
-
-// QueryIDCondition1 defines model for QueryIDCondition.1.
-type QueryIDCondition1 struct {
-	// Eq A Losant ID or null, in a query.
-	Eq *QueryID `json:"$eq,omitempty"`
-
-	// Gt A Losant ID or null, in a query.
-	Gt *QueryID `json:"$gt,omitempty"`
-
-	// Gte A Losant ID or null, in a query.
-	Gte *QueryID  `json:"$gte,omitempty"`
-	In  *[]string `json:"$in,omitempty"`
-
-	// Lt A Losant ID or null, in a query.
-	Lt *QueryID `json:"$lt,omitempty"`
-
-	// Lte A Losant ID or null, in a query.
-	Lte *QueryID `json:"$lte,omitempty"`
-
-	// Ne A Losant ID or null, in a query.
-	Ne  *QueryID  `json:"$ne,omitempty"`
-	Nin *[]string `json:"$nin,omitempty"`
-}
+type QueryIDCondition = json.RawMessage
 
 // QueryInValue A string, number or boolean, in a query's $in or $nin.
-type QueryInValue struct {
-	union json.RawMessage
-}
-
-// QueryInValue0 defines model for QueryInValue.0.
-type QueryInValue0 = string
-
-// QueryInValue1 defines model for QueryInValue.1.
-type QueryInValue1 = float64
-
-// QueryInValue2 defines model for QueryInValue.2.
-type QueryInValue2 = bool
+type QueryInValue = json.RawMessage
 
 // QueryResourceType A resource type, or null, in a query.
-type QueryResourceType = string
+type QueryResourceType = json.RawMessage
 
 // QueryResourceTypeCondition A condition on the resource type: one it must equal, or an object of
 // operators, all of which must hold. `$eq`, `$ne`, `$in` and `$nin`
 // take the values the enum lists; the ranges and substrings any
 // string.
-type QueryResourceTypeCondition struct {
-	union json.RawMessage
-}
-
-// QueryResourceTypeCondition1 defines model for QueryResourceTypeCondition.1.
-type QueryResourceTypeCondition1 struct {
-	Ci       *bool   `json:"$ci,omitempty"`
-	Contains *string `json:"$contains,omitempty"`
-	EndsWith *string `json:"$endsWith,omitempty"`
-
-	// Eq A resource type, or null, in a query.
-	Eq *QueryResourceType `json:"$eq,omitempty"`
-
-	// Gt A string, number, boolean or null, in a query.
-	Gt *QueryScalar `json:"$gt,omitempty"`
-
-	// Gte A string, number, boolean or null, in a query.
-	Gte *QueryScalar                `json:"$gte,omitempty"`
-	In  *[]QueryResourceTypeInValue `json:"$in,omitempty"`
-
-	// Lt A string, number, boolean or null, in a query.
-	Lt *QueryScalar `json:"$lt,omitempty"`
-
-	// Lte A string, number, boolean or null, in a query.
-	Lte *QueryScalar `json:"$lte,omitempty"`
-
-	// Ne A resource type, or null, in a query.
-	Ne         *QueryResourceType          `json:"$ne,omitempty"`
-	Nin        *[]QueryResourceTypeInValue `json:"$nin,omitempty"`
-	StartsWith *string                     `json:"$startsWith,omitempty"`
-}
+type QueryResourceTypeCondition = json.RawMessage
 
 // QueryResourceTypeInValue A resource type, in a query's $in or $nin.
-type QueryResourceTypeInValue = string
+type QueryResourceTypeInValue = json.RawMessage
 
 // QueryScalar A string, number, boolean or null, in a query.
-type QueryScalar struct {
-	union json.RawMessage
-}
-
-// QueryScalar0 defines model for QueryScalar.0.
-type QueryScalar0 = string
-
-// QueryScalar1 defines model for QueryScalar.1.
-type QueryScalar1 = float64
-
-// QueryScalar2 defines model for QueryScalar.2.
-type QueryScalar2 = bool
+type QueryScalar = json.RawMessage
 
 // QueryStatus A job status, or null, in a query.
-type QueryStatus = string
+type QueryStatus = json.RawMessage
 
 // QueryStatusCondition A condition on the job status: one it must equal, or an object of
 // operators, all of which must hold. `$eq`, `$ne`, `$in` and `$nin`
 // take the values the enum lists; the ranges and substrings any
 // string.
-type QueryStatusCondition struct {
-	union json.RawMessage
-}
-
-// QueryStatusCondition1 defines model for QueryStatusCondition.1.
-type QueryStatusCondition1 struct {
-	Ci       *bool   `json:"$ci,omitempty"`
-	Contains *string `json:"$contains,omitempty"`
-	EndsWith *string `json:"$endsWith,omitempty"`
-
-	// Eq A job status, or null, in a query.
-	Eq *QueryStatus `json:"$eq,omitempty"`
-
-	// Gt A string, number, boolean or null, in a query.
-	Gt *QueryScalar `json:"$gt,omitempty"`
-
-	// Gte A string, number, boolean or null, in a query.
-	Gte *QueryScalar          `json:"$gte,omitempty"`
-	In  *[]QueryStatusInValue `json:"$in,omitempty"`
-
-	// Lt A string, number, boolean or null, in a query.
-	Lt *QueryScalar `json:"$lt,omitempty"`
-
-	// Lte A string, number, boolean or null, in a query.
-	Lte *QueryScalar `json:"$lte,omitempty"`
-
-	// Ne A job status, or null, in a query.
-	Ne         *QueryStatus          `json:"$ne,omitempty"`
-	Nin        *[]QueryStatusInValue `json:"$nin,omitempty"`
-	StartsWith *string               `json:"$startsWith,omitempty"`
-}
+type QueryStatusCondition = json.RawMessage
 
 // QueryStatusInValue A job status, in a query's $in or $nin.
-type QueryStatusInValue = string
+type QueryStatusInValue = json.RawMessage
 
 // QueryTime a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
-type QueryTime struct {
-	union json.RawMessage
-}
-
-// QueryTime0 defines model for QueryTime.0.
-type QueryTime0 = time.Time
-
-// QueryTime1 defines model for QueryTime.1.
-type QueryTime1 = openapi_types.Date
-
-// QueryTime2 defines model for QueryTime.2.
-type QueryTime2 = float64
+type QueryTime = json.RawMessage
 
 // QueryTimeCondition A condition on a timestamp: a date it must equal, or an object of
 // operators, all of which must hold. The substring operators test the
 // timestamp's text as stored, and `$ci` applies only to them.
-type QueryTimeCondition struct {
-	union json.RawMessage
-}
-
-// QueryTimeCondition1 defines model for QueryTimeCondition.1.
-type QueryTimeCondition1 struct {
-	Ci       *bool   `json:"$ci,omitempty"`
-	Contains *string `json:"$contains,omitempty"`
-	EndsWith *string `json:"$endsWith,omitempty"`
-
-	// Eq a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
-	Eq *QueryTime `json:"$eq,omitempty"`
-
-	// Gt a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
-	Gt *QueryTime `json:"$gt,omitempty"`
-
-	// Gte a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
-	Gte *QueryTime          `json:"$gte,omitempty"`
-	In  *[]QueryTimeInValue `json:"$in,omitempty"`
-
-	// Lt a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
-	Lt *QueryTime `json:"$lt,omitempty"`
-
-	// Lte a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
-	Lte *QueryTime `json:"$lte,omitempty"`
-
-	// Ne a date: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
-	Ne         *QueryTime          `json:"$ne,omitempty"`
-	Nin        *[]QueryTimeInValue `json:"$nin,omitempty"`
-	StartsWith *string             `json:"$startsWith,omitempty"`
-}
+type QueryTimeCondition = json.RawMessage
 
 // QueryTimeInValue a date, not null: an RFC 3339 date-time such as 2025-06-10T04:00:00.000Z, a date alone such as 2025-06-10 (midnight UTC), or milliseconds since the Unix epoch
-type QueryTimeInValue struct {
-	union json.RawMessage
-}
-
-// QueryTimeInValue0 defines model for QueryTimeInValue.0.
-type QueryTimeInValue0 = time.Time
-
-// QueryTimeInValue1 defines model for QueryTimeInValue.1.
-type QueryTimeInValue1 = openapi_types.Date
-
-// QueryTimeInValue2 defines model for QueryTimeInValue.2.
-type QueryTimeInValue2 = float64
+type QueryTimeInValue = json.RawMessage
 
 // QueryValueCondition A condition on a field: a value it must equal, or an object of
 // operators, all of which must hold. `$ci` makes this condition's
 // string comparisons case-insensitive.
-type QueryValueCondition struct {
-	union json.RawMessage
-}
-
-// QueryValueCondition1 defines model for QueryValueCondition.1.
-type QueryValueCondition1 struct {
-	Ci       *bool   `json:"$ci,omitempty"`
-	Contains *string `json:"$contains,omitempty"`
-	EndsWith *string `json:"$endsWith,omitempty"`
-
-	// Eq A string, number, boolean or null, in a query.
-	Eq *QueryScalar `json:"$eq,omitempty"`
-
-	// Gt A string, number, boolean or null, in a query.
-	Gt *QueryScalar `json:"$gt,omitempty"`
-
-	// Gte A string, number, boolean or null, in a query.
-	Gte *QueryScalar    `json:"$gte,omitempty"`
-	In  *[]QueryInValue `json:"$in,omitempty"`
-
-	// Lt A string, number, boolean or null, in a query.
-	Lt *QueryScalar `json:"$lt,omitempty"`
-
-	// Lte A string, number, boolean or null, in a query.
-	Lte *QueryScalar `json:"$lte,omitempty"`
-
-	// Ne A string, number, boolean or null, in a query.
-	Ne         *QueryScalar    `json:"$ne,omitempty"`
-	Nin        *[]QueryInValue `json:"$nin,omitempty"`
-	StartsWith *string         `json:"$startsWith,omitempty"`
-}
+type QueryValueCondition = json.RawMessage
 
 // SortDirection A sort direction.
 type SortDirection = losant.SortDirection
@@ -662,668 +472,6 @@ type ExportApplicationJSONRequestBody = ApplicationExportPost
 
 // ImportApplicationMultipartRequestBody defines body for ImportApplication for multipart/form-data ContentType.
 type ImportApplicationMultipartRequestBody = ApplicationImportForm
-
-// AsQueryID returns the union data inside the QueryIDCondition as a QueryID
-func (t QueryIDCondition) AsQueryID() (QueryID, error) {
-	var body QueryID
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryID overwrites any union data inside the QueryIDCondition as the provided QueryID
-func (t *QueryIDCondition) FromQueryID(v QueryID) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryID performs a merge with any union data inside the QueryIDCondition, using the provided QueryID
-func (t *QueryIDCondition) MergeQueryID(v QueryID) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsQueryIDCondition1 returns the union data inside the QueryIDCondition as a QueryIDCondition1
-func (t QueryIDCondition) AsQueryIDCondition1() (QueryIDCondition1, error) {
-	var body QueryIDCondition1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryIDCondition1 overwrites any union data inside the QueryIDCondition as the provided QueryIDCondition1
-func (t *QueryIDCondition) FromQueryIDCondition1(v QueryIDCondition1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryIDCondition1 performs a merge with any union data inside the QueryIDCondition, using the provided QueryIDCondition1
-func (t *QueryIDCondition) MergeQueryIDCondition1(v QueryIDCondition1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t QueryIDCondition) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *QueryIDCondition) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsQueryInValue0 returns the union data inside the QueryInValue as a QueryInValue0
-func (t QueryInValue) AsQueryInValue0() (QueryInValue0, error) {
-	var body QueryInValue0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryInValue0 overwrites any union data inside the QueryInValue as the provided QueryInValue0
-func (t *QueryInValue) FromQueryInValue0(v QueryInValue0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryInValue0 performs a merge with any union data inside the QueryInValue, using the provided QueryInValue0
-func (t *QueryInValue) MergeQueryInValue0(v QueryInValue0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsQueryInValue1 returns the union data inside the QueryInValue as a QueryInValue1
-func (t QueryInValue) AsQueryInValue1() (QueryInValue1, error) {
-	var body QueryInValue1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryInValue1 overwrites any union data inside the QueryInValue as the provided QueryInValue1
-func (t *QueryInValue) FromQueryInValue1(v QueryInValue1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryInValue1 performs a merge with any union data inside the QueryInValue, using the provided QueryInValue1
-func (t *QueryInValue) MergeQueryInValue1(v QueryInValue1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsQueryInValue2 returns the union data inside the QueryInValue as a QueryInValue2
-func (t QueryInValue) AsQueryInValue2() (QueryInValue2, error) {
-	var body QueryInValue2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryInValue2 overwrites any union data inside the QueryInValue as the provided QueryInValue2
-func (t *QueryInValue) FromQueryInValue2(v QueryInValue2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryInValue2 performs a merge with any union data inside the QueryInValue, using the provided QueryInValue2
-func (t *QueryInValue) MergeQueryInValue2(v QueryInValue2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t QueryInValue) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *QueryInValue) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsQueryResourceType returns the union data inside the QueryResourceTypeCondition as a QueryResourceType
-func (t QueryResourceTypeCondition) AsQueryResourceType() (QueryResourceType, error) {
-	var body QueryResourceType
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryResourceType overwrites any union data inside the QueryResourceTypeCondition as the provided QueryResourceType
-func (t *QueryResourceTypeCondition) FromQueryResourceType(v QueryResourceType) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryResourceType performs a merge with any union data inside the QueryResourceTypeCondition, using the provided QueryResourceType
-func (t *QueryResourceTypeCondition) MergeQueryResourceType(v QueryResourceType) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsQueryResourceTypeCondition1 returns the union data inside the QueryResourceTypeCondition as a QueryResourceTypeCondition1
-func (t QueryResourceTypeCondition) AsQueryResourceTypeCondition1() (QueryResourceTypeCondition1, error) {
-	var body QueryResourceTypeCondition1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryResourceTypeCondition1 overwrites any union data inside the QueryResourceTypeCondition as the provided QueryResourceTypeCondition1
-func (t *QueryResourceTypeCondition) FromQueryResourceTypeCondition1(v QueryResourceTypeCondition1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryResourceTypeCondition1 performs a merge with any union data inside the QueryResourceTypeCondition, using the provided QueryResourceTypeCondition1
-func (t *QueryResourceTypeCondition) MergeQueryResourceTypeCondition1(v QueryResourceTypeCondition1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t QueryResourceTypeCondition) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *QueryResourceTypeCondition) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsQueryScalar0 returns the union data inside the QueryScalar as a QueryScalar0
-func (t QueryScalar) AsQueryScalar0() (QueryScalar0, error) {
-	var body QueryScalar0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryScalar0 overwrites any union data inside the QueryScalar as the provided QueryScalar0
-func (t *QueryScalar) FromQueryScalar0(v QueryScalar0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryScalar0 performs a merge with any union data inside the QueryScalar, using the provided QueryScalar0
-func (t *QueryScalar) MergeQueryScalar0(v QueryScalar0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsQueryScalar1 returns the union data inside the QueryScalar as a QueryScalar1
-func (t QueryScalar) AsQueryScalar1() (QueryScalar1, error) {
-	var body QueryScalar1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryScalar1 overwrites any union data inside the QueryScalar as the provided QueryScalar1
-func (t *QueryScalar) FromQueryScalar1(v QueryScalar1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryScalar1 performs a merge with any union data inside the QueryScalar, using the provided QueryScalar1
-func (t *QueryScalar) MergeQueryScalar1(v QueryScalar1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsQueryScalar2 returns the union data inside the QueryScalar as a QueryScalar2
-func (t QueryScalar) AsQueryScalar2() (QueryScalar2, error) {
-	var body QueryScalar2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryScalar2 overwrites any union data inside the QueryScalar as the provided QueryScalar2
-func (t *QueryScalar) FromQueryScalar2(v QueryScalar2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryScalar2 performs a merge with any union data inside the QueryScalar, using the provided QueryScalar2
-func (t *QueryScalar) MergeQueryScalar2(v QueryScalar2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t QueryScalar) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *QueryScalar) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsQueryStatus returns the union data inside the QueryStatusCondition as a QueryStatus
-func (t QueryStatusCondition) AsQueryStatus() (QueryStatus, error) {
-	var body QueryStatus
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryStatus overwrites any union data inside the QueryStatusCondition as the provided QueryStatus
-func (t *QueryStatusCondition) FromQueryStatus(v QueryStatus) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryStatus performs a merge with any union data inside the QueryStatusCondition, using the provided QueryStatus
-func (t *QueryStatusCondition) MergeQueryStatus(v QueryStatus) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsQueryStatusCondition1 returns the union data inside the QueryStatusCondition as a QueryStatusCondition1
-func (t QueryStatusCondition) AsQueryStatusCondition1() (QueryStatusCondition1, error) {
-	var body QueryStatusCondition1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryStatusCondition1 overwrites any union data inside the QueryStatusCondition as the provided QueryStatusCondition1
-func (t *QueryStatusCondition) FromQueryStatusCondition1(v QueryStatusCondition1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryStatusCondition1 performs a merge with any union data inside the QueryStatusCondition, using the provided QueryStatusCondition1
-func (t *QueryStatusCondition) MergeQueryStatusCondition1(v QueryStatusCondition1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t QueryStatusCondition) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *QueryStatusCondition) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsQueryTime0 returns the union data inside the QueryTime as a QueryTime0
-func (t QueryTime) AsQueryTime0() (QueryTime0, error) {
-	var body QueryTime0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryTime0 overwrites any union data inside the QueryTime as the provided QueryTime0
-func (t *QueryTime) FromQueryTime0(v QueryTime0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryTime0 performs a merge with any union data inside the QueryTime, using the provided QueryTime0
-func (t *QueryTime) MergeQueryTime0(v QueryTime0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsQueryTime1 returns the union data inside the QueryTime as a QueryTime1
-func (t QueryTime) AsQueryTime1() (QueryTime1, error) {
-	var body QueryTime1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryTime1 overwrites any union data inside the QueryTime as the provided QueryTime1
-func (t *QueryTime) FromQueryTime1(v QueryTime1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryTime1 performs a merge with any union data inside the QueryTime, using the provided QueryTime1
-func (t *QueryTime) MergeQueryTime1(v QueryTime1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsQueryTime2 returns the union data inside the QueryTime as a QueryTime2
-func (t QueryTime) AsQueryTime2() (QueryTime2, error) {
-	var body QueryTime2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryTime2 overwrites any union data inside the QueryTime as the provided QueryTime2
-func (t *QueryTime) FromQueryTime2(v QueryTime2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryTime2 performs a merge with any union data inside the QueryTime, using the provided QueryTime2
-func (t *QueryTime) MergeQueryTime2(v QueryTime2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t QueryTime) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *QueryTime) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsQueryTime returns the union data inside the QueryTimeCondition as a QueryTime
-func (t QueryTimeCondition) AsQueryTime() (QueryTime, error) {
-	var body QueryTime
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryTime overwrites any union data inside the QueryTimeCondition as the provided QueryTime
-func (t *QueryTimeCondition) FromQueryTime(v QueryTime) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryTime performs a merge with any union data inside the QueryTimeCondition, using the provided QueryTime
-func (t *QueryTimeCondition) MergeQueryTime(v QueryTime) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsQueryTimeCondition1 returns the union data inside the QueryTimeCondition as a QueryTimeCondition1
-func (t QueryTimeCondition) AsQueryTimeCondition1() (QueryTimeCondition1, error) {
-	var body QueryTimeCondition1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryTimeCondition1 overwrites any union data inside the QueryTimeCondition as the provided QueryTimeCondition1
-func (t *QueryTimeCondition) FromQueryTimeCondition1(v QueryTimeCondition1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryTimeCondition1 performs a merge with any union data inside the QueryTimeCondition, using the provided QueryTimeCondition1
-func (t *QueryTimeCondition) MergeQueryTimeCondition1(v QueryTimeCondition1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t QueryTimeCondition) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *QueryTimeCondition) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsQueryTimeInValue0 returns the union data inside the QueryTimeInValue as a QueryTimeInValue0
-func (t QueryTimeInValue) AsQueryTimeInValue0() (QueryTimeInValue0, error) {
-	var body QueryTimeInValue0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryTimeInValue0 overwrites any union data inside the QueryTimeInValue as the provided QueryTimeInValue0
-func (t *QueryTimeInValue) FromQueryTimeInValue0(v QueryTimeInValue0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryTimeInValue0 performs a merge with any union data inside the QueryTimeInValue, using the provided QueryTimeInValue0
-func (t *QueryTimeInValue) MergeQueryTimeInValue0(v QueryTimeInValue0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsQueryTimeInValue1 returns the union data inside the QueryTimeInValue as a QueryTimeInValue1
-func (t QueryTimeInValue) AsQueryTimeInValue1() (QueryTimeInValue1, error) {
-	var body QueryTimeInValue1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryTimeInValue1 overwrites any union data inside the QueryTimeInValue as the provided QueryTimeInValue1
-func (t *QueryTimeInValue) FromQueryTimeInValue1(v QueryTimeInValue1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryTimeInValue1 performs a merge with any union data inside the QueryTimeInValue, using the provided QueryTimeInValue1
-func (t *QueryTimeInValue) MergeQueryTimeInValue1(v QueryTimeInValue1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsQueryTimeInValue2 returns the union data inside the QueryTimeInValue as a QueryTimeInValue2
-func (t QueryTimeInValue) AsQueryTimeInValue2() (QueryTimeInValue2, error) {
-	var body QueryTimeInValue2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryTimeInValue2 overwrites any union data inside the QueryTimeInValue as the provided QueryTimeInValue2
-func (t *QueryTimeInValue) FromQueryTimeInValue2(v QueryTimeInValue2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryTimeInValue2 performs a merge with any union data inside the QueryTimeInValue, using the provided QueryTimeInValue2
-func (t *QueryTimeInValue) MergeQueryTimeInValue2(v QueryTimeInValue2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t QueryTimeInValue) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *QueryTimeInValue) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsQueryScalar returns the union data inside the QueryValueCondition as a QueryScalar
-func (t QueryValueCondition) AsQueryScalar() (QueryScalar, error) {
-	var body QueryScalar
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryScalar overwrites any union data inside the QueryValueCondition as the provided QueryScalar
-func (t *QueryValueCondition) FromQueryScalar(v QueryScalar) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryScalar performs a merge with any union data inside the QueryValueCondition, using the provided QueryScalar
-func (t *QueryValueCondition) MergeQueryScalar(v QueryScalar) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsQueryValueCondition1 returns the union data inside the QueryValueCondition as a QueryValueCondition1
-func (t QueryValueCondition) AsQueryValueCondition1() (QueryValueCondition1, error) {
-	var body QueryValueCondition1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromQueryValueCondition1 overwrites any union data inside the QueryValueCondition as the provided QueryValueCondition1
-func (t *QueryValueCondition) FromQueryValueCondition1(v QueryValueCondition1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeQueryValueCondition1 performs a merge with any union data inside the QueryValueCondition, using the provided QueryValueCondition1
-func (t *QueryValueCondition) MergeQueryValueCondition1(v QueryValueCondition1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t QueryValueCondition) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *QueryValueCondition) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -4123,181 +3271,181 @@ func (sh *strictHandler) GetApplicationJobLog(w http.ResponseWriter, r *http.Req
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L19c9s4kjj8VVC8VMXZomXZzqtSTz3nxMme52YnWceZrdpR9gyRLQkxBXAA0IqS8nf/FRoA3yVRGstJ",
-	"ZjJ/TCwSABuNRnej0S9fgkjMUsGBaxUMvgTwic7SBPDvkzRNWEQ1E9z8VNlsRuUiGAQnnNDiHRFzDjEZ",
-	"LQglmQIZhME1TTIwfUrNzuJgEDx68giip4+fPqFw+PA4ip8ex9FD+uxJEAajRIzey+Ti4udg8PTxw34/",
-	"DCIJ2PWUaggGwVH/8PF+//H+4fFF/+Gg3x/0+71+v//vIAxiUJFkqQU1eC0BPoMkGmYpSKozCYqIMdFT",
-	"IC9Fks1GmSJzKmEqMgVBGACPU8G4fpdkk2AQRK7N/tgOpIIwmCRiRBMVDH77EnxU+Jn9w34QBldgUEIT",
+	"7L19c9s4kjj8VVC8VMXZomXZzqtSTz3nxMme52YnOceZrbpR9gyRLQkxBXAA0IqS8nf/FRoA3yVRiuUk",
+	"s5k/JhYJgI1Go7vR6JcvQSRmqeDAtQoGXwL4RGdpAvj3SZomLKKaCW5+qmw2o3IRDIITTmjxjog5h5iM",
+	"FoSSTIEMwuCaJhmYPqVmZ3EwCB49eQTR08dPn1A4fHgcxU+P4+ghffYkCINRIkbvZXJx8WswePr4Yb8f",
+	"BpEE7HpKNQSD4Kh/+Hi//3j/8Pii/3DQ7w/6/V6/3//fIAxiUJFkqQU1eC0BPoMkGmYpSKozCYqIMdFT",
+	"IC9Fks1GmSJzKmEqMgVBGACPU8G4fpdkk2AQRK7N/tgOpIIwmCRiRBMVDP74EnxU+Jn9w34QBldgUEIT",
 	"kPpiKkFNRRIHNx/CgK2ZcEKVfp/GVEOMkzt6hJPrNybH6cxM/6KYDfmH4EwLyfgkCAODf7kKvdQ3ulik",
-	"ZiS3SvmCfgliqqYvRcZ1MDgy2LxmEbjfh0dhME7E3P18eHNzE5ZJ4ycx+llMXgpDNjiVCqWQMeNMTSEm",
-	"MdWUUBlN2TWQOdNTwrQiItNpprckmQLDTx5HtfePzXtuxjZUPaMM1y4QqfpvR+O9SMyCD7j4weDwycNn",
+	"ZiS3SvmCfgliqqYvRcZ1MDgy2LxmEbjfh0dhME7E3P18eHNzE5ZJ4xcx+lVMXgpDNjiVCqWQMeNMTSEm",
+	"MdWUUBlN2TWQOdNTwrQiItNpprckmQLDTx5HtfePzXtuxjZUPaMM1y4QqfpPR+O9SMyCD7j4weDwycNn",
 	"jw8fHj8z/4WB0lRq+/TR0dM+/ncTBh/F6NUniLIqcM2PPwuw7dka+NzCnliknFKNC2UxYhZFzHkiaPxe",
 	"WtinWqdqcHAwZgmoXmkWBw6tBwUR9SJ13Zt8NvObS6Y1cLOSxw8fPX7y9NlNB5p5UqOZ0rIEYZBKMZGg",
-	"kE1ExdIfml2rNNWZCgZBLLjZXFpomuC7mzCQ8HsGSkP8YrGOYktNq3QrQYlMRrAOfN+udQYy4znNnujm",
-	"BnwyeHjUOzw6/rdt+88MsvaG5Z0qM/7OUM7Sloe+ZY6kAnut++qMvy2huthYF1MgsYiyGXBtuXBKJ3Bf",
-	"EUcWO9pR2xL1Mno5apDH6iXb2TKwAs/I4KZAY8P4B1+Cc9BycTLWIHFTViTN/4g5SQSfEC3InDJNRjAW",
-	"Eog0fRifDAgwPQVJKOHZbATSiCEFkeCxIkISyof8fy4u3u4bMdAbmln6BRwEx0a8qGgKM2q+rC1OlEa2",
-	"j1CmVNIZaAcojQxUqgnlOehMcuKRS1xDwvBZKjgKQWaa/p6BXBSr+H9+zDIgMYxpluhgMKaJgtADNhIi",
-	"AcqDmzD4tD8R+2P2yayxlhm4J5403Jg3YZ0064CfnRKqlIiYEZJWaBgZXiWLAmGrCNsMl1I9LeZW/bbl",
-	"N0wWIBcTvidhHAyC/zoodKUD+1YdvBl9hEif2e0LsxHEMcRLl8A3yNei0yLkw7augoV200V45ce8yXd1",
-	"R+x/FCMCXgo28b9MFDfwb796K3hPGL/qQPemWRd82+FuEdk/44AGUKEo17GYUcab8J7ic6IikYJhFE4C",
-	"kj1JJSQLwgFiiB9UcF5WZtx0LO8q5lP56AqOUoMZe1mQEMkea/WzwS9CvxYZjy1v5xq4rkmdA6swfynA",
-	"/hLMQCk6QXZQOkrMqSJcaDLGAXNE55+46Uoer6QU0jLJKo7xBWHjygmm+tmbMHhB43OL/G1nVeEuZJYp",
-	"TWZUR1OSUq1BcjIM/vPbyf5ruj8eDuMPX44e3twbBsWUf6UJiy2Lu8VJz2gyFnKGDMhO7yYMXgs5YnEM",
-	"fOsVjCJQimhxBZzEAiwyp/QaCOWERhGkhoMgXRczLD57ixM0DMrCkdDoShG4BrlwO8q8E3iEMmtuwcJd",
-	"eZsUbLhjIiZfi5LbP38TBhdC/IPyhaNqte1UL4QgM8oXnn5USNIEqAKiEjEn5shSTPacaviZzZh+9SlC",
-	"1nXbKx3RJAFJmCKSasPfZ0yjmKyrb/u5/tb2Udf6oKTp4Zffc5rpqZDsM2xNG2f82uxkJDe/RwoMVb6w",
-	"k23AFJkxpRifhMXuDwl8So3MNTpoxq+4WTacMHxKIdIQ209sPWfD4WhCFMhrkARwsHzS7/Cpm8QfnvMJ",
-	"XxCBOja4Jn7INiNWte87bEfGRhMnBkcJkJN25XKjY9SdGa6+cRvTDZ78UpCaWbWhoe/TJHkzRqNaN2Xv",
-	"Qx1lF9XzwH1FjNo6oYyHhCpitRhCEyWIAnPqYrqXnzwgNhNOqIazuEV/rI2Ny2IaK+J6m2OfGS8MmIaZ",
-	"6q6zhsGMfjqzfQ77/X6+N6iUdIHw2fPzS8HHbIKYimNmoKDJ2xJKra5ZBftfU5BG8sZkPqUaiadifPso",
-	"Rsr/6JH/hVQbsciJ6TYYcqsu7k8ESalS5oRixpAim0zxECAyTSTQmPGJmfywxM4ETtCAX7bmLjs0h0YX",
-	"d4fhsH6wu6+IYhMOMRmzBMj7858VUZouCLJTg3LDyqhGO1M2QovHjH5is2wWDB73Hz41SJ0xbh8cPy7h",
-	"2J7EDZTVffqliUdeBwsFK3aDGhBUw75ms5KCU+jVlXG/GDh/Bj7RU7P4Rw9bOniD9Kk9d7wUVpY1zx1V",
-	"y/WXtZvD8HfJgEdAfFeikmzSs+jzYD0+RuT5n8dh4NTWYBD857f+/jO6/3n/w9/utU0WPqXvFcgLI35e",
-	"ZlqMx03AXhVgGEZhZZUiTKkMYm9E0VNm6BSIhHGmNsH3WGdwIWl0ZX63rCuLpmTMpNL7mQKiM8PmaKLI",
-	"3Gyc3D5lhKO6YmlqP91pi5ekx+syEPUd39zw+QXD+kW0Tck1lYyOElDbQPd3HKMDXGx3fBoZcUVEdd6C",
-	"pheJppRPNqELK+UqG/Do0aMKqR+2dBNyQjn7bMVWJPhLkVjlqLxjHq7p+Iv7dhMtYs4NLy03vq+IgTUk",
-	"c4MAyisvTQfl5M6mM/Fi/JZW9OzUqye4jYWsArqXawRE0YUic7PzHhBtxBJOora0vRxGq0V0puY3eZ+b",
-	"yr1Wx+7vXA+jO2qmk9qhriHgnKXEPbQCs1ftkDfYZ7NUSFSgK/aYILT2sEEwYXqajfAiJ5e9xV/1e4GX",
-	"ieBwKhfnGT8HhUapVo7B1dyamymJTBcSywWRWU2pdcY39ZMY5fZcleFZxSoXDRWu0qNlv6IqjoczkS7I",
-	"XGSJYehkRmOwd8TmiLp31D96YA5ttjHlxFCEEQd7R/3DB72gzcaWw/UlAG6k+m8GwA/Npu2rSBBz5FQu",
-	"yHnGiUPepkvbRP+u1/qtsFaodgXQrdnSc41ZiZGIF0gJ1Xt7SxbeEFRfZ3O2HtHo6r1MzM+cwWaSVfnO",
-	"EhUmRhy13RdUYX3DkwWJphBdGWZXpZ6Ick87oVNobQum0RiqLDm1kwte+lZAt0/WAl8lgZJWIWQEOdmv",
-	"uwNhPEqyGC/ALoyUPhdztVlPvIXfrM9rlmzY461k11Rv0rEkQ+qbXxRcHddvz40Wlqw1D54TniVJTpz2",
-	"qVlC89hgyp9qyipnzVIaLJNt28uNlUwD9+BWrML13B2LcEeYFwt/lC2kwgYc44RwmJe5g91vZoGKqyqU",
-	"2xFydC602ZmRSM0xmHE8CC+1lywzn8RP+rXLIvqszXzizBaHF/1ng+Oy2YKtGWmJ/aM50M7sH9e5HR8t",
-	"WCoY/PZhlVlkA+JtH/7LxkeBc7fAv1bHMsNXDwPLtohbLvJiQTwRbi1el5HzDrfQq09muJ2JWcDhu8rZ",
-	"6hfen/9sGWRsTwLmM248pkgsOFQOP11lcyQhBq4ZTZafSoo2dt9LoNEUlGMJqVBmcyxCazzNZ2lOA0bd",
-	"Ny3azidNa4GX0jV+FMfS2suTblP/g7LdjuylRy4Eg88sRf9AVDfdLzO34EOb2WGFglCbXjI35yF0Myur",
-	"xCGBa+BmwtLeV31mqeO4Xod2inK7zvOnVToQ591Zmt3S56bTMq5lm2wn2UscY+d86dzNvLlDJ0yXduKS",
+	"kE1ExdIfml2rNNWZCgZBLLjZXFpomuC7mzCQ8GcGSkP8YrGOYktNq3QrQYlMRrAOfN+udQYy4znNnujm",
+	"BnwyeHjUOzw6/l/b9n8yyNoblneqzPg7QzlLWx76ljmSCuy17qsz/raE6mJjXUyBxCLKZsC15cIpncB9",
+	"RRxZ7GhHbUvUy+jlqEEeq5dsZ8vACjwjg5sCjQ3jH3wJzkHLxclYg8RNWZE0/yXmJBF8QrQgc8o0GcFY",
+	"SCDS9GF8MiDA9BQkoYRnsxFII4YURILHighJKB/y/7q4eLtvxEBvaGbpF3AQHBvxoqIpzKj5srY4URrZ",
+	"PkKZUklnoB2gNDJQqSaU56AzyYlHLnENCcNnqeAoBJlp+mcGclGs4v/5McuAxDCmWaKDwZgmCkIP2EiI",
+	"BCgPbsLg0/5E7I/ZJ7PGWmbgnnjScGPehHXSrAN+dkqoUiJiRkhaoWFkeJUsCoStImwzXEr1tJhb9duW",
+	"3zBZgFxM+J6EcTAI/uOg0JUO7Ft18Gb0ESJ9ZrcvzEYQxxAvXQLfIF+LTouQD9u6ChbaTRfhlR/zJt/V",
+	"HbH/UYwIeCnYxP8yUdzAv/3qreA9YfyqA92bZl3wbYe7RWT/igMaQIWiXMdiRhlvwnuKz4mKRAqGUTgJ",
+	"SPYklZAsCAeIIX5QwXlZmXHTsbyrmE/loys4Sg1m7GVBQiR7rNXPBr8J/VpkPLa8nWvguiZ1DqzC/KUA",
+	"+0swA6XoBNlB6Sgxp4pwockYB8wRnX/ipit5vJJSSMskqzjGF4SNKyeY6mdvwuAFjc8t8redVYW7kFmm",
+	"NJlRHU1JSrUGyckw+NcfJ/uv6f54OIw/fDl6eHNvGBRT/p0mLLYs7hYnPaPJWMgZMiA7vZsweC3kiMUx",
+	"8K1XMIpAKaLFFXASC7DInNJrIJQTGkWQGg6CdF3MsPjsLU7QMCgLR0KjK0XgGuTC7SjzTuARyqy5BQt3",
+	"5W1SsOGOiZh8K0pu//xNGFwI8Q/KF46q1bZTvRCCzChfePpRIUkToAqISsScmCNLMdlzquFXNmP61acI",
+	"Wddtr3REkwQkYYpIqg1/nzGNYrKuvu3n+lvbR13rg5Kmh19+z2mmp0Kyz7A1bZzxa7OTkdz8HikwVPnC",
+	"TrYBU2TGlGJ8Eha7PyTwKTUy1+igGb/iZtlwwvAphUhDbD+x9ZwNh6MJUSCvQRLAwfJJv8OnbhJfPecT",
+	"viACdWxwTfyQbUasat932I6MjSZODI4SICftyuVGx6g7M1x95zamGzz5pSA1s2pDQ9+nSfJmjEa1bsre",
+	"hzrKLqrngfuKGLV1QhkPCVXEajGEJkoQBebUxXQvP3lAbCacUA1ncYv+WBsbl8U0VsT1Nsc+M14YMA0z",
+	"1V1nDYMZ/XRm+xz2+/18b1Ap6QLhs+fnl4KP2QQxFcfMQEGTtyWUWl2zCvY/pyCN5I3JfEo1Ek/F+PZR",
+	"jJT/0SP/Dak2YpET020w5FZd3J8IklKlzAnFjCFFNpniIUBkmkigMeMTM/lhiZ0JnKABv2zNXXZoDo0u",
+	"7g7DYf1gd18RxSYcYjJmCZD3578qojRdEGSnBuWGlVGNdqZshBaPGf3EZtksGDzuP3xqkDpj3D44flzC",
+	"sT2JGyir+/RLE4+8DhYKVuwGNSCohn3NZiUFp9CrK+N+MXD+Cnyip2bxjx62dPAG6VN77ngprCxrnjuq",
+	"lusvazeH4e+SAY+A+K5EJdmkZ9HnwXp8jMjzP4/DwKmtwSD41x/9/Wd0//P+h7/da5ssfErfK5AXRvy8",
+	"zLQYj5uAvSrAMIzCyipFmFIZxN6IoqfM0CkQCeNMbYLvsc7gQtLoyvxuWVcWTcmYSaX3MwVEZ4bN0USR",
+	"udk4uX3KCEd1xdLUfrrTFi9Jj9dlIOo7vrnh8wuG9Ytom5JrKhkdJaC2ge7vOEYHuNju+DQy4oqI6rwF",
+	"TS8STSmfbEIXVspVNuDRo0cVUj9s6SbkhHL22YqtSPCXIrHKUXnHPFzT8Tf37SZaxJwbXlpufF8RA2tI",
+	"5gYBlFdemg7KyZ1NZ+LF+C2t6NmpV09wGwtZBXQv1wiIogtF5mbnPSDaiCWcRG1pezmMVovoTM1v8j43",
+	"lXutjt3fuR5Gd9RMJ7VDXUPAOUuJe2gFZq/aIW+wz2apkKhAV+wxQWjtYYNgwvQ0G+FFTi57i7/q9wIv",
+	"E8HhVC7OM34OCo1SrRyDq7k1N1MSmS4klgsis5pS64xv6hcxyu25KsOzilUuGipcpUfLfkVVHA9nIl2Q",
+	"ucgSw9DJjMZg74jNEXXvqH/0wBzabGPKiaEIIw72jvqHD3pBm40th+tLANxI9T8MgB+aTdtXkSDmyKlc",
+	"kPOME4e8TZe2if5dr/VbYa1Q7QqgW7Ol5xqzEiMRL5ASqvf2liy8Iai+zuZsPaLR1XuZmJ85g80kq/Kd",
+	"JSpMjDhquy+owvqGJwsSTSG6MsyuSj0R5Z52QqfQ2hZMozFUWXJqJxe89K2Abp+sBb5KAiWtQsgIcrJf",
+	"dwfCeJRkMV6AXRgpfS7marOeeAu/WZ/XLNmwx1vJrqnepGNJhtQ3vyi4Oq7fnhstLFlrHjwnPEuSnDjt",
+	"U7OE5rHBlD/VlFXOmqU0WCbbtpcbK5kG7sGtWIXruTsW4Y4wLxb+KFtIhQ04xgnhMC9zB7vfzAIVV1Uo",
+	"tyPk6FxoszMjkZpjMON4EF5qL1lmPomf9GuXRfRZm/nEmS0OL/rPBsdlswVbM9IS+0dzoJ3ZP65zOz5a",
+	"sFQw+OPDKrPIBsTbPvyXjY8C526Bf6+OZYavHgaWbRG3XOTFgngi3Fq8LiPnHW6hV5/McDsTs4DDd5Wz",
+	"1S+8P//VMsjYngTMZ9x4TJFYcKgcfrrK5khCDFwzmiw/lRRt7L6XQKMpKMcSUqHM5liE1niaz9KcBoy6",
+	"b1q0nU+a1gIvpWv8KI6ltZcn3ab+lbLdjuylRy4Eg88sRf9AVDfdLzO34EOb2WGFglCbXjI35yF0Myur",
+	"xCGBa+BmwtLeV31mqeO4Xod2inK7zvOXVToQ591Zmt3S56bTMq5lm2wn2UscY+d86dzNvLlDJ0yXduKS",
 	"TUjmkmmzbXE7VlnPSFIeTdsMIk2OIWYzpv/hr3i62DBjJiEykHVpfrPdEiBy7mAJttCo8BDuuJgVCnZ1",
 	"7iuzqUM0oS8IF/Oq1pQZMbDC1dMOog6WXfr0PrP0/1dswlGJ+f/oKGrewmRtouaEpBL2nc29BLjjQs+L",
-	"MxcX1l7bC1qXcfle21InqCzCDhf7dc1qvOFiK230HjEm5sDQtC43t5+3RjZN6yf7//6//Q9fDsOjR4/a",
-	"DzvecTE3hQTOUh2EJQfLNiF1DVI5PbN5g1K7Ibkpe2f9ZgEuRsih+LDpilYwvcMVdUbuzdbyDYe6hb2p",
-	"1TVXM0pEFr/hyaKbQNv4SsjfuDcJDx198bbzp3dvfiEaPtVNw8dHTx4/WWscxkiGbcixRiZmHAfvxpTh",
-	"VmyHNHGGw70UfJywSL+AKb1mQla1PnvBFzQvVqk2dGAhsp5O6BZJCx/D+mUFTSyjn1I1GHI7MKEcPRZC",
-	"o9pxbTgrVSghzLkrJFcAqdN3mdJ4N8AhJEIOuYQ0oRHkF69+9+cQe18LCdq6+7keTV6wbimWIGrnS/Na",
-	"yFk7oc+yRLOUSn1gONc+XmqXDl0Wmh55hT5fpp05KYjU7vsh9+e0k7dnIRllGhm1GJNL2/FFxuMELtHu",
-	"cWl7qZ599V4ml0Nu5qjcnbrwXxvyBifY6EjjaAmdanmsnpPRgjhCNO/NiuO50VBBpkDeV/aT6xlGeVbt",
-	"+DSHC3QzzQ08flohUVk09VTp9ZYRjlU5do0Yp+g72zTHpbk3+iql3a75GdeibJZzfZtqYRvBnFeCBpp6",
-	"zRXjcXmepS3sDMzOccwpyX5Plc0SZnXH5gecWIctbSZ9StV0JKiM8e/izFX+af7GQ9U5RCwtfgZh6Rb8",
-	"FK4hEanz9ii/eeVu6SsPXydi/msuhYvnf5ciSytP3tuQmeJBW7dfGRiQzXHM/FMZ3PwKwiDny2dcw0T6",
-	"W65fhIaREFdBGJTOdEEY/AtGU/vcr445F2/JgyoLvEP+Y0NuNnYTIz+JETEdt3UX+xF1o+7KVay4sK44",
-	"drmwhkRMyAgSwSf2wHzj5Wl3y4OlodyAeoveEw7A+4qIOSdnpwMP9lmcz8le+qK9Ttm1sPa6jIeFQ9jf",
-	"X12QXq938BFBVQdfcIwboukVqJ4107gQxI0mfYa9WsIkb3ntmCriT/zM8RawHMpyy9RikI9flhmvkwhf",
-	"akP9KEa5J4cXqKUtOnAsxQxOeck3XYyHHL/mQ/zsaqKXHNVFw/uKfNp37OyjGGHoRsUhrySO87DSjdb0",
-	"je22U9eRXC433UWoRulddxnxq1258mvR1RuSvzpCIeqrLM/FmZZdWVqP0mX+uhFWy1yvFhF7+3wu0kKS",
-	"vVo0bTuC80aea/RqEHbAtf1ey0gFth1+acounDv82GoZsdeM1EJpmLUivRz9u0NSLMvEFmRZjjAX8koR",
-	"4dG0Sg1tp8fmQMtoMi6pmubgo51uCdeACk+OOl6oZHFZ72zFZS0Ieqn7neF6PpIfWVkESo2zJFkQIQkX",
-	"ursPXkWfWPnBOVXkd2y60eglJWTl8E5Adh+7sLlttNnf2W7LbKOF8riZpcQpqztXh/NIkDoqFzkmgccQ",
-	"W+OF9ZodU5ZYzFZ1ullxf9Dchdj/viKuUW+VA+fy3igCgz9+v1Ce/M5xfOb1rRaeUd4NVF3ZoIO45TZn",
+	"MxcX1l7bC1qXcfle21InqCzCDhf7dc1qvOFiK230HjEm5sDQtC43t5+3RjZN6yf7//t/+x++HIZHjx61",
+	"H3a842JuCgmcpToISw6WbULqGqRyembzBqV2Q3JT9s76wwJcjJBD8WHTFa1geocr6ozcm63lGw51C3tT",
+	"q2uuZpSILH7Dk0U3gbbxlZC/cW8SHjr64m3nL+/e/EY0fKqbho+Pnjx+stY4jJEM25BjjUzMOA7ejSnD",
+	"rdgOaeIMh3sp+DhhkX4BU3rNhKxqffaCL2herFJt6MBCZD2d0C2SFj6G9csKmlhGP6VqMOR2YEI5eiyE",
+	"RrXj2nBWqlBCmHNXSK4AUqfvMqXxboBDSIQccglpQiPIL1797s8h9r4WErR193M9mrxg3VIsQdTOl+a1",
+	"kLN2Qp9liWYplfrAcK59vNQuHbosND3yCn2+TDtzUhCp3fdD7s9pJ2/PQjLKNDJqMSaXtuOLjMcJXKLd",
+	"49L2Uj376r1MLofczFG5O3XhvzbkDU6w0ZHG0RI61fJYPSejBXGEaN6bFcdzo6GCTIG8r+wn1zOM8qza",
+	"8WkOF+hmmht4/LRCorJo6qnS6y0jHKty7BoxTtF3tmmOS3Nv9FVKu13zM65F2Szn+jbVwjaCOa8EDTT1",
+	"mivG4/I8S1vYGZid45hTkv2eKpslzOqOzQ84sQ5b2kz6lKrpSFAZ49/Fmav80/yNh6pziFha/AzC0i34",
+	"KVxDIlLn7VF+88rd0lcevk7E/PdcChfP/y5FllaevLchM8WDtm6/MzAgm+OY+acyuPkVhEHOl8+4hon0",
+	"t1y/CQ0jIa6CMCid6YIw+CeMpva5Xx1zLt6SB1UWeIf8x4bcbOwmRn4RI2I6busu9jPqRt2Vq1hxYV1x",
+	"7HJhDYmYkBEkgk/sgfnGy9PulgdLQ7kB9Ra9JxyA9xURc07OTgce7LM4n5O99EV7nbJrYe11GQ8Lh7C/",
+	"v7ogvV7v4COCqg6+4Bg3RNMrUD1rpnEhiBtN+gx7tYRJ3vLaMVXEn/iZ4y1gOZTllqnFIB+/LDNeJxG+",
+	"1Ib6UYxyTw4vUEtbdOBYihmc8pJvuhgPOX7Nh/jZ1UQvOaqLhvcV+bTv2NlHMcLQjYpDXkkc52GlG63p",
+	"G9ttp64juVxuuotQjdK77jLiV7ty5deiqzckf3WEQtRXWZ6LMy27srQepcv8dSOslrleLSL29vlcpIUk",
+	"e7Vo2nYE54081+jVIOyAa/u9lpEKbDv80pRdOHf4sdUyYq8ZqYXSMGtFejn6d4ekWJaJLciyHGEu5JUi",
+	"wqNplRraTo/NgZbRZFxSNc3BRzvdEq4BFZ4cdbxQyeKy3tmKy1oQ9FL3O8P1fCQ/srIIlBpnSbIgQhIu",
+	"dHcfvIo+sfKDc6rIn9h0o9FLSsjK4Z2A7D52YXPbaLO/s92W2UYL5XEzS4lTVneuDueRIHVULnJMAo8h",
+	"tsYL6zU7piyxmK3qdLPi/qC5C7H/fUVco94qB87lvVEEBl9/v1Ce/M5xfOb1rRaeUd4NVF3ZoIO45TZn",
 	"44tkt3Rqqytkn1JjiZUD6naO8sdyB4Xbur2t+ywDb3FPesVzPdnscCIpnwDGIMxYkjAfla8Yd4wZUhFN",
-	"2yMNGpEEY5bAUsS7r2IgQ2E52gbrE6phTnejKLixiZUaBd2haHIBIL1v1YnYatqaygnoP64aloZqaC3r",
-	"tUIqgeud4McOXVUfijXKeAwSJ28D2lv5pFtdbNG8M2iTebKFM6GM3d1u8oFWLwU3kLXMxLsZRbZF7oPj",
-	"NM3b4f6WLe+c+78pMv4sZ/+pFHEWtQnVuzaUGGhcBBTZc87lRvBW/Qcf9Aq3gdZcA26ITveQVuVFc6o6",
-	"LbsVtERaof/KmkaVxEotHFuVWbZqXYOmDOvKwyvCqppz4dQDdv4zng0BqLXf/1pc2jYlsTkBrJmxVcg6",
-	"4pqLlxhYsyTkTMJMXHceTEIqnGBsO8ppITsP5W64T6mGM/4605mEzXteCPEm2fSLSFTlLAHd+7r4bx9h",
-	"2L3jLwL9MU+0lmyUaVAdu9+GR6jlS2v9QUu5xbo5E2zDhN/4DHE75sLlPFtVhuDf2NtakDl3cMKmpoaX",
-	"M+HVOAvHlHdjlNfowkiUIGMqO4rF4gDaDBvfRzFYeu6BjDIprQUR0lYR764CVgPLLO+fT0WSz3tXK56v",
-	"xM7X/J9eT9rAPcRGlN9XhMbXlEcQW12KJJRPMjoBVEWcrV75y+gr8JfUFhNDjhlhpiKJB+TyHuXxZUgu",
+	"2yMNGpEEY5bAUsS7r2IgQ2E52gbrE6phTnejKLixiZUaBd2haHIBIL3v1YnYatqaygnor1cNS0M1tJb1",
+	"WiGVwPVO8GOHrqoPxRplPAaJk7cB7a180q0utmjeGbTJPNnCmVDG7m43+UCrl4IbyFpm4t2MItsi98Fx",
+	"mubtcH/LlnfO/d8UGX+Ws/9UijiL2oTqXRtKDDQuAorsOedyI3ir/oMPeoXbQGuuATdEp3tIq/KiOVWd",
+	"lt0KWiKt0H9lTaNKYqUWjq3KLFu1rkFThnXl4RVhVc25cOoBO/8Vz4YA1Nrvfy8ubZuS2JwA1szYKmQd",
+	"cc3FSwysWRJyJmEmrjsPJiEVTjC2HeW0kJ2Hcjfcp1TDGX+d6UzC5j0vhHiTbPpFJKpyloDufV38t48w",
+	"7N7xN4H+mCdaSzbKNKiO3W/DI9TypbX+oKXcYt2cCbZhwm98hrgdc+Fynq0qQ/Bv7G0tyJw7OGFTU8PL",
+	"mfBqnIVjyrsxymt0YSRKkDGVHcVicQBtho3voxgsPfdARpmU1oIIaauId1cBq4FllvfPpyLJ572rFc9X",
+	"Yudr/j9eT9rAPcRGlN9XhMbXlEcQW12KJJRPMjoBVEWcrV75y+gr8JfUFhNDjhlhpiKJB+TyHuXxZUgu",
 	"7wnprp/vcfOnpldAstScGQ77faKy0b75FgMVDjm35jWqyUwoTQ4fkwSuIVEkBkifE0rGDJLYGvUJJSMq",
-	"nacI2YPfM5owvXgw5NZ51wKFvktoWhZS9cilJTcHUdm65SDD62kcEkUkk8SoyookTGmyxwW5vBexS6JS",
+	"nacI2YM/M5owvXgw5NZ51wKFvktoWhZS9cilJTcHUdm65SDD62kcEkUkk8SoyookTGmyxwW5vBexS6JS",
 	"SBJ0YkCCnD14brXGqQQYcqM8Kk1nqbKDxlSDartVN0janpfZlV4f7WoQfwdfuYuP2KunVUPjSGenLwW3",
-	"1F+2sKzt96tZ+ErXqmV20w/Xzadr+5dvhasjNayaa8e6YLPGGGUr5VYDVAyRm4/QzdyIfa2JsdS7bGv0",
-	"bKrF6Ej+6TKftbJpFV/tG2WkktHMtfyoBO+d07n3CDZvHbOd0U/7MaSoAT9u47rvhNSvDXOqOl2VUd4M",
-	"T7LczPNV77ihBN5xjhblg7pzU3T4q1FWWPtOZZ0atLOxw0J9hjsXYe+W6AT/ykMIzMmFqQG5tLZ0x8+L",
-	"q/dLzLGgJeWKAdfPh/wy12GMVHJ2XdfPniRcH5AzxmnSIy8T01XZPGc2s1YuGrjQKBIgxgwjVb81CxNm",
-	"riuJ/UKHchfw+Jc7xGy7Jp4cdrwgda25sTJvOJiT5CiBmU3PReZTlgDxijuf+GW7rwjexDeVTMvbG6pc",
-	"yb6+1HS+5Dz65ZZsJvXp7xzfao2/TiSSBCKvEbcwQbV9mieXITu3Bvx2q24/rT49nd1x2jIMfzCYNvTR",
-	"D4MU5Fv8G5UHbzE0ckdIba0JFptURYF96ph2jYPi+cEnC/+qbjzzqVBQyAg9BQWGUTlTVMZ1ezIiTGiX",
-	"dzOcDU1dTGFS5dKhiXENE3sWy3W37ZS4tsN0Wt26pY/la9X2coWx155MqPJur9ZErLQQscsfsmqL19TN",
-	"Gl20Gpf9a2etngBhygtpxns+HRdEU5GHEqKjwH015P6gEJpTsVmSiCogM7ogkZgBGdHoqio8LGUaMIIw",
-	"OHn3MgiD01f4zzoh8a4yl5sKeX9ZckR+2ZWAbJ5PneOfcUKTpI2MVl8Jqy3vhHcq5N50vFehkfVtx2uV",
-	"ZuzERpcq66ZdwLTDiS+Lkm6V76UbmkbIvLV7e3+8xd0I9+Ze9SDeV7hmhYPa60TMb+MOZRnCdrhG70oV",
-	"Ldo3aeHrLsYEaDS1BFuXJFORxMouEdNqyDP0SCCXLrXQmQ1jdSqxe/jqk3sYTYWRQ/b+AJK41ZzhnZ9y",
-	"rtJk7FGL03m35qta5WHdKxqVyoG0v3aXMavalGuILG9gnZNWNMPbjVXvCx96TFXdqal3qu/UGJ3qO7V8",
-	"l2STTg3fK5CdGrp7n25tGcxXNByzletVKvHS9poVbv8rWl3BKgL1nmkdmpjDmto8gdcvle6oUi0SQeP8",
-	"i92TaL61Pa3NX5HRwjKKPZqmr1kCIck3Qeju1M1HISSz37U+4+GQz20IREh6vd6D0DIbSmYUY268eBD2",
-	"A/U0nEuyaqZFjMUKJMoi4mJFK6WFpBPYEtPvyr1vwsBNdun3NpYenpXvXlr8Uqe5GqOeU2YO5c4sVL2F",
-	"LeFzxnimQV1MmXoLkol4yeJkfE2bbVFVncfu8fauRkD1a7DllMc+w21OvALIbc97iZJXMjGggUoRicUm",
-	"bCE0d9yqGha2rnjQ0YcS1e85cE3mErPrWvtHClKZA5nAjAPtN4BLlUSvzbvAVK8ieuiIkKRQ71bnA3hV",
-	"TQJeXWLmMoYHA2vveyFiPHOujA78Q8l6XHhiS74eRzW3nQ8vaok47shzl0TitibyWZvJY3levqarx2YZ",
+	"1F+2sKzt97tZ+ErXqmV20w/Xzadr+5dvhasjNayaa8e6YLPGGGUr5VYDVAyRm4/QzdyIfa2JsdS7bGv0",
+	"bKrF6Ej+x2U+a2XTKr7aN8pIJaOZa/lRCd47p3PvEWzeOmY7o5/2Y0hRA37cxnXfCalfG+ZUdboqo7wZ",
+	"nmS5meer3nFDCbzjHC3KB3XnpujwV6OssPadyjo1aGdjh4X6DHcuwt4t0Qn+mYcQmJMLUwNyaW3pjp8X",
+	"V++XmGNBS8oVA66fD/llrsMYqeTsuq6fPUm4PiBnjNOkR14mpquyec5sZq1cNHChUSRAjBlGqn5rFibM",
+	"XFcS+4UO5S7g8S93iNl2TTw57HhB6lpzY2XecDAnyVECM5uei8ynLAHiFXc+8ct2XxG8iW8qmZa3N1S5",
+	"kn19qel8yXn0yy3ZTOrT3zm+1Rp/nUgkCUReI25hgmr7NE8uQ3ZuDfjjVt1+Wn16OrvjtGUY/mAwbeij",
+	"HwYpyLf4NyoP3mJo5I6Q2loTLDapigL71DHtGgfF84NPFv5N3XjmU6GgkBF6CgoMo3KmqIzr9mREmNAu",
+	"72Y4G5q6mMKkyqVDE+MaJvYslutu2ylxbYfptLp1Sx/L16rt5Qpjrz2ZUOXdXq2JWGkhYpc/ZNUWr6mb",
+	"NbpoNS77185aPQHClBfSjPd8Oi6IpiIPJURHgftqyP1BITSnYrMkEVVAZnRBIjEDMqLRVVV4WMo0YARh",
+	"cPLuZRAGp6/wn3VC4l1lLjcV8v6y5Ij8sisB2TyfOsc/44QmSRsZrb4SVlveCe9UyL3peK9CI+vbjtcq",
+	"zdiJjS5V1k27gGmHE18WJd0q30s3NI2QeWv39v54i7sR7s296kG8r3DNCge114mY38YdyjKE7XCN3pUq",
+	"WrRv0sLXXYwJ0GhqCbYuSaYiiZVdIqbVkGfokUAuXWqhMxvG6lRi9/DVJ/cwmgojh+z9ASRxqznDOz/l",
+	"XKXJ2KMWp/NuzVe1ysO6VzQqlQNpf+0uY1a1KdcQWd7AOietaIa3G6veFz70mKq6U1PvVN+pMTrVd2r5",
+	"LskmnRq+VyA7NXT3Pt3aMpivaDhmK9erVOKl7TUr3P5XtLqCVQTqPdM6NDGHNbV5Aq/fKt1RpVokgsb5",
+	"F7sn0Xxre1qbvyKjhWUUezRNX7MEQpJvgtDdqZuPQkhmf2p9xsMhn9sQiJD0er0HoWU2lMwoxtx48SDs",
+	"B+ppOJdk1UyLGIsVSJRFxMWKVkoLSSewJabflXvfhIGb7NLvbSw9PCvfvbT4rU5zNUY9p8wcyp1ZqHoL",
+	"W8LnjPFMg7qYMvUWJBPxksXJ+Jo226KqOo/d4+1djYDq12DLKY99htuceAWQ2573EiWvZGJAA5UiEotN",
+	"2EJo7rhVNSxsXfGgow8lqt9z4JrMJWbXtfaPFKQyBzKBGQfabwCXKolem3eBqV5F9NARIUmh3q3OB/Cq",
+	"mgS8usTMZQwPBtbe90LEeOZcGR34Vcl6XHhiS74eRzW3nQ8vaok47shzl0TitibyWZvJY3levqarx2YZ",
 	"78ZSzE7u0hnJu1IS8+WQMK40UHv6zGNV80DYVu9Mi9k80w76WzGVp78oj8hJlhqNAGKybdoll/1mKRiC",
-	"JwtntTIbT1WCc7dJ8tsSPtl0QMo4+z0Dd5PoUn52Sbezam82Mu+4GZrWFRus38udWP9KbnDbjH/t9Boi",
-	"b4N0OjvIjbMW3ttG0E9i9Irb+5uOiWi5qzxWDVDE+DcbzMi8h/aQtxU1cTFKkZBx7pRXK5r2pUuw7Ecx",
-	"svbrvOTUyoy3u4op7DrFwdKITSPR84oGpVmtS5C7XS7dn8SI+BVHa/Im+Xya1HLb9JjjvSUFgLM7Oz+X",
-	"s9OQHD0kU/hEY4jYjCYkmlJJIw0S+WynknKbpCdtRYkD+PTWMeHcK1YgwhChxDys6LJNraX6jyZhbfUb",
-	"KOAp/BNaAIv8SyIw4fnZqTWeDdyPPQfvA8K0vWZGL6bQV1EsXJjgE410srDZPZw7k+USgkOH/euxdxOu",
-	"0S9n9FP56SGeAWtPaj5M8HtH1xj0EprozVrDJs1tAbpco9gw2e46B6dkI9CTzUDnm7Xe4Uyb+Uk+rN4E",
-	"/FdflbW+AewXw7xOqCSOB5d36H1F7jFuXppp9So0XYe8i7dw0797NfzrUq0U9x6LFDMWdeIxHbhIyb/I",
-	"yquO96wHxQY8kDU9eIUX2ToGVYkVNuAPkN20sabCuXLIc+/KkNAkQedarEWSO4P2yOU9+B19QTngP4zn",
-	"LqGMXw6597wkheMlul2ii42yrpUYi6Owm8pGFq3m52LI7Y+N2WHtCLGGMdaYXsTaAwnuRYJryuxJfk1u",
-	"snvAY/Uvpqed2v6+sQPhJvz2XUQTKjfiuaUuNW60EZSefdweAy4Blmw+Fw7bIZrfERJs1oxOZLMpJ2+D",
-	"aD1DXMXJvyYXdGu6ViyFXigtY+0FT1nN5HcjnpY5Q57g+cp6RH0LUsmnBKiAvZn0KSb0Jxc9Oa7+HEKn",
-	"WPpvU9xY+L5TQVNCLt/5xHcoXKqwrGFnX0mm1HjYBbP3D5Qv3M5uTaqyiVSwCU27yI288OPTxw/75f9K",
-	"JSD3m+9q4qZhrqMYjYQWiPPXL8nx8fEzkk8mvwxb5oMbEtufUCwh02xO9mYs5mwy1eT9xcsHyLSXBM+/",
-	"5+yTjaBfbWSpBpGsNbOQPPpq4IG9BTmCybA98y8iyogG5XKa5p+9rzD1gMGLDQUOncSJ2KUrsqrctYjA",
-	"4LGNxQfS5Z9FeLjJdBYdpfawWYdNuafpePtCIwcn2RR+vmn7HU94h8KiDMl6BvwdMNwQHSKMpPieWG8t",
-	"HnI97/XmbReVeysKvGGbM4z4xXvs/IvoXm/5sSFoKpkSXKGD/T7jCrhiml3D5sq5V9H+JMp5WdX+BpXz",
-	"71UtL/XY4ZR3w2PfNcNefMRqEX9SsZhgbQDfo9cer9ItxqH67du+Jvy1JVPIOi+3VQGLZdf6qk/VMke4",
-	"CyGsW36RtMR9qJBDBZRBazW9L6UigIdPx7UigI+DUuBEwEUM5JgwRWZMKVvAHrnkmE2yPKm5j7tLAH1y",
-	"yJRNplj731UGLGDD5Og3H1b56HUNt/x6pfyKtuRVDferLvQb1HO75HkTBgqiTDK9QCp0LjZAJciTzG7x",
-	"JZfbJ2/PMAYZay1cAQ+JAo5njEsXR2EDjQbkBQ5Hhlm/fxxhW/wTLntD/opG01JKZrRx2cQVph1RkUhB",
-	"YekODHdW5hyOsSKX+Xnatrkk8EkbCSv4c3Pkwu6ueq0mCVCVV6IoTji4tigdEcRiSaZapxY9jI+F9bTl",
-	"mkZNZO9PzOZiKFAB16daW2rdErQ5r6SltG8O2+ev3l0gytF1pfg0M9t9Zgh1gH4qZrdRXnHsCa0PkN+H",
-	"ieAT8lGMFNlzVa5C5+CnQptmTFm3+yGnNibWGhpHNLoasyRRD+zp0X+tnNUdgXMQXwGkhpPJIQfMziIz",
-	"jA22aiKmhh7yIb+oJOBmdvFd9n+fM3BMtMz0FDlkPnV7Av67IDMRQ6LCIdf2d4RR8rYYbiIimiDeFMhr",
-	"kPcVkSLTaGs3yHBxkWXOSHk8xKQ8SFe2ZrINVzUK4QS4oVWI0RvS6I+xZNfAyWhhq8UM+aUhmZ4r33Tp",
-	"p1TaNe4VqeYet2QwApXH+Q+Nyhi7ujWIFphdg7TWX3L5H7uh3GhuS/kUQpcnuF/2f/VgTIHGIBHAV36j",
-	"KJIply9gMOT7pLmn9vKt+WCwalvmW27Iidt11c1WHtznUK8N70pcFsyg8F9zFajN4HvW0w2PGb4sUMPr",
-	"6YFd/Uv7laYjmBlopbsbQbJ0S4eWEVsQyPy0BWqoBDOKS83VI5eNUmrOrF8KLLf5HHxqo9CSEHIzQtJs",
-	"lGDiZ+JkuHruaWbqnNeLJgiVnoLErnuX9XLIl2EFHuu0aB6+cJu4DFRoxrh8nSVJXk1Fufemi3nxCpPf",
-	"+YcPMHRYT2HhsZBvSjMrpCncDqrYfyHJuGaJn1IsMP0QUsVE7P/tckCmYk78DjYKhNtpRh0yGLeFkhep",
-	"WQPGJ+o54YLAeIxpnoi/r5kzH9WTsAi4ghK//sfZRYM7ixS45TI9IScHrpM6MG1LwrvOhPdKtKR8CWdW",
-	"JKR6UKrfNggOe8f9Xt9W6wFOUxYMguNev3fsBDXK3IPykAdfKgH9N6bBBFpcP88xHELV6XuAyLcVEUod",
-	"QoL5Wo2k1tpdGcVDTomLraznZ8cdjkGa3v/Txg+ciqhFjS1xuNg0qOPaPOw5tcaIQwlK79OUlWd+8F9m",
-	"mhZTskjvMAF9UtFzUyrpDDQ43bQKyEsxm9F9BaaR4dSYKQslj52lDRclWhi14BqIyHQLj7ivfIeqr2Il",
-	"2M3oB8HAJQfIddpqqKrXM2hr+o+uwOeMqDmLNNOe7XeAvxQyGhbhiCsn4gJx102kTXsuFsopPTHGjwYd",
-	"2lsvZtWlacL4VaeGMBtBHLskHRJUKsx2N/M56ve9mgcuirFElr4soOfNHcuJ++bVeuI3ZTx2rkJ+06oq",
-	"0mqh8od2Fm2D5rM9eEHjc1cmG7scru/ynlOn00NsOx2v7/RayBGLY3CQPVzfozThcmjWw6Nn6/teCPEP",
-	"yhduZspq1s6GsH568CmFSEPsDnKlcxEymPKJ6LcPhniUD4IP/g66eRDXdKJq1c0Cb/yYgZ6K2PbMrZ0g",
-	"sbJEJWytnO/Lqlxo30iSXrVR7UlvZBCHyZzqb6KEtTw1qrx7/KacIqL5qDZ05VUxduVxaXBXJs3/WRsM",
-	"HxWD4E/fuQTs32q/jcD4cNMQCeuYSyWCCo0LKyXwAS3lB1omjd+VdFWrV+YnqCZzdinCsbyiC5cb8pgu",
-	"UOCag9VlTDVcuiu5Wmc3LupXiIU7k8/uy1gWsimoabUy2iopjZlsKF45ul6YKH1VXnOyR4kLJfCG9gc9",
-	"cuZM+iMgIoltYS5Ojg/N6FY54zD3jxHL5TwoZiXMElxc/FwLcgkOHx0+ffTo8ZNnh0+Pni2RkO42pyjM",
-	"6kJdcv5eq/P64ctheLikvOt3L0GPOkjQbpKvGcfSIv+sg8acqqIKW05LSDQxXVQ32g8R+XVEpDs54n3h",
-	"omm4ri1SR+lZzdjWTYp600NL9z8sZzcTnStk4QphV+avdyD0Rk1zwQbCLxIpA+XvUZtCzOfMLktCLfDo",
-	"+vXkm5/y/mpB14aZTZfjBztfz849ni35WGT/4OJfh4t742GTe/uF6ci5X7Runo05+LJhvgtO3sZA7oCj",
-	"4wWP1Uv/yHfCIBWqRQi8tCy/HnfNuNHM6sVreuSExO5iaO+o33+ABq4hd/WnQE/BZhGJRLogc5veD3ws",
-	"e4+8MQ3mTOWXK17gDLmaGalTBoFqIsxhYu+ofxjaiwM05tfq6VifehRlQ25lmU3wklA5AUkEtwF38yng",
-	"tRa59Nk78KZHgTZfOHLZ9/HOwlYTvrSlYXsVTF66y4QWSO5O4lmSaEg4fLzS6vr9iTfkmJj1prOpD//E",
-	"unmDQKTqv91jg8+gnLrFnvtc7hFbyqZwzHKPX7MEivQHG9sA8Wrnrdl3LdLTlrESuFd81ktRlFszj339",
-	"1E2NntsBeooZcJaLezz/u92PeRIgtiL3yMrpWwdKAv77YuHLmq2GjdbSRyFzcQB+C5oRMkX91zEB3x7O",
-	"Gz41LSjHN4SNiV7qPEVEhCeYmAhub2OLi7NvX5nDPbql3Rr7bnXmrvGI70dds0Lyw81aBcv61OxOw7K+",
-	"BU0VyyXRLd3dUnMY/8zSPB84F9KoRRgkWDqro75Szepe0lfKVfwu7WWwNaJ+Zul9RVIJ+4pNuNHKXDov",
-	"VLOYdVvIs+I/R89ruvDJvobcZSw66vcLbSwfYmxBt3YEptDZaEG4mPfIO9BDXtK6jGaZzI3KOAGdOxbd",
-	"ke7kVruhPNnnP7Sn7bQn74ZyLuYNHSpXrbbVouwGWqdG2QXMFakZXsNAkthSywyJMnYZ6qrG/zvSsew0",
-	"1qgw9e3kzHB2chAXzCIsdti3o+FYMP9KOs63rDBYgttSY7Cd/6DKUBrku9AZnHDooDSM25zvtrlmtp62",
-	"1pJuxlpxdVzxxycKEoj0Hfp5mSmjbX0fAVX7JeNuVZa2I+eHsX3Xd6eehtQPjvuVb00bl6WltenIgF8v",
-	"2UQb8+PlA30XPLmdmdyB4X1cd6Pehr2vvUq1VcrvmIvbj65m4NWp/2Deu2XedkV+8O1vjG+7ZdmAZde3",
-	"zVbsujnId8Oqq6DfAZsuQip3Y747iX2UUSWOF0/ne5S7M+995TLrP2hx/+wN+YXLpM8MB5BAZxD7GLFL",
-	"O4MX2P0yDyWkQz7LEs3M74OxkDPUvclIxIvn5NKVaciD1X569+YXmzIGfbWGfFXac5c+ITcztgRo4T2o",
-	"tTBa66I1LvqyP3OsqUFVUbXNFqF1cYYzcW2eCTnkFWthlsYYIlEtTmnNM7YYnCtc4O5+704sOipqSEL7",
-	"/C9iFmyhN5sIPRIx4xMMvC7Raqn3hQuiLqH0M0stOvOiJMvbosS9uQm7GSGrMARv/3eY9fv9R/j/x/j/",
-	"/t38P6hPr1bIJJCAQYgNw+lWASV2R78WcrbMeoj2d1/8I6xYQa1dFCP28uogttLpV7GFLptBC4P4dqyb",
-	"rCiKUr02/KGx3bnG5uqmlOIe0WFpK1Pn2ewWTJ2lQb4LXc0JvA6mzo9FOfGVEa2Cu9LGrefdUvVpquul",
-	"gMMhd8WQR7Y+AYZKkj3NQJGRxAj20YKw+EHZEcwlhB/bcQW3+QQQBBfg69uUvumKDt+RYvFRjAxwnYJk",
-	"iyLFK6NwsBqzYUeqxIyyBGsx9pZFheZVnLeQOy6tZT5ESwjsaVHfemO4ynl8usFWK1LdBOdfmADM06IH",
-	"Ayu9GVINrRbrM0L0l0GHdcfLQOWsrZzOrd9WvnppnV1MXFOAQlKQeTH1VhhchfNWMDDdU55y7rCaZu6w",
-	"Ha7ut8ArrnNUnk8aU3X9ZovTIc+x54AgLJXX/7CVulOpst4ioeNryiOzhiwxO6Wc/9lsudAfrxono/Zv",
-	"+DMRMoa2lfA/82xYDrt/q5aD/0sEVW+5mKpd1VovNH5oWV9Hy/qZKd00iuWr0qpfFVX6G4qWGc7voJRO",
-	"GKe6xGeXa1+Wem4/tvp2oqg3C5duxke7vVHX0PzjO4qWrpVQ65S/xCfk8bVDJ5hX6ex04N/eV3k27lSK",
-	"iQSlhtwKX6lCXz2V8TTTqLI5D7Y7Vc420M3+dLcgmybQKGT6BukzLO5e5l0xRdtbRw6bD3RW9P0DekWr",
-	"JOJtpQf/BLLne87MkS/DSmGzeaaOv4JMaRcptyNR1jMeWx705kMXAsBUf22nXZ96jUyF0ra8ZoPX05SV",
-	"WD3yOUcqjXrC2pUGtZkGJ9XMh2JMgEZTn/aQ2sSLNVrslRKhttBh8+h3pskYixYv1aPIaJGLySJxGptB",
-	"SKgzZ2hXkwDTX+cuBbPVwKh2aCwGarusCKJzuPEpJ9F0MhfyyhywmB4MuXe09WbmyMUlxIUXknd/sJK8",
-	"CaGhiv8XAAD//w==",
+	"JwtntTIbT1WCc7dJ8tsSPtl0QMo4+zMDd5PoUn52Sbezam82Mu+4GZrWFRus38udWP9KbnDbjH/t9Boi",
+	"b4N0OjvIjbMW3ttG0C9i9Irb+5uOiWi5qzxWDVDE+DcbzMi8h/aQtxU1cTFKkZBx7pRXK5r2pUuw7Ecx",
+	"svbrvOTUyoy3u4op7DrFwdKITSPR84oGpVmtS5C7XS7dX8SI+BVHa/Im+Xya1HLb9JjjvSUFgLM7Oz+X",
+	"s9OQHD0kU/hEY4jYjCYkmlJJIw0S+WynknKbpCdtRYkD+PTWMeHcK1YgwhChxDys6LJNraX6a5OwbuE3",
+	"UEBbeC+0gB35l0RgOvSzU2taG7gfe242DwjT9hIafZxCX2OxcHCCTzTSycLm/nDOTpaHCA4ddrfH7U24",
+	"Rvuc0U/lp4d4Qqw9qXk4wZ8dHWfQh2iiN2sNmzS35elyfWPDVLzr3J+SjUBPNgOdb9Z6hzNtZi/58DVb",
+	"hP/uK7rWt4eFJ8xrjEri+Hd5d99X5B7j5qWZdK9C8fV5dfE0bvqGf83s1iVxKW5UFinmQurEvb6aP5X8",
+	"mqyc7Hi/e1Bs7QNZ079XeK+tY32VGGUD8gAZWRvTK5w6hzz36gwJTRJ06sUaKLkTao9c3oM/0QeVA/7D",
+	"eO6KyvjlkHuPT1I4fKK7J7r2KOvSiTFACrupbGSRbn4uhtz+2JjR1o4ua1hujZ1GrD2A4V4kuKbMWhDW",
+	"5ES7BzxW/2R62qntnxs7Lm7Cyd9FNKFyI25e6lLjcxtB6VnP7bH2EmDJ5nPhsB2i+R0hwWbr6EQ2tysj",
+	"2uBdz0xXyYjvl4M6elgrDkMvDJcJjYIfrRYf30IsLnPvPMETo/Xx+v6loU+BUJnUZlKvmO5fXOTluPpr",
+	"CLti6b9PMWfh+0EFXAm5fOcT/2ZCrQrpGlb4XcqyGv+7YPauhvKF4wqtCWg2kUY2+WsXeZUXyXz6+GG/",
+	"/F+pXOZ+811NzDVMmxQjt9Aec/76JTk+Pn5G8snkF4fL/JVDYvsTiuV2ms3J3ozFnE2mmry/ePkAGf6S",
+	"RAPvOftksw18jUGqGo6z1iRF8ji2gZ/KLUgoTCvuxUoRm0c0KJcdNv/sfYVJHAzWbFB16GRZxC5duVrl",
+	"LpgEhuFtLJiQav8qYslNprNQKrWHzTpsypdNx9sXRzk4yabw803b73jC30wMleFcz7x/AGYdouOJkTJ/",
+	"HbZdi0pdz7f9NYKLjb6VY4VhuTOMu0ZvgvyLGORgebnZDFQyJbjCMId9xhVwxTS7hs2PDF5x/IscGcoH",
+	"gO/wyPCjHhZKPXY45W/Bn981Q5N8VHERI1SxEGH9Bt+j1x5T1C0Opfrt277K/b0lm8s6T8RVQaXl8Ieq",
+	"39syZ8ULIWzoRJFYxn2okGEFlEFrxcMvpUKNh0/HtUKNj4NScEvARQzkmDBFZkwpAzjTyEPHbJLlied9",
+	"bGQC6DdFpmwyJbqo3ljAhgnsbz6s8qPsGhL77cotFm3JqxruVzldNKjndsnzJgwURJlkeoFU6NyggEqQ",
+	"J5llAEscEE7enmGcONbDuAIeEgUcTy+XLtbFBoMNyAscjgyzfv84wrb4J1z2hvwVjaaltNlol7PJRUw7",
+	"oiKRgsLyKhiSrgjjNp7nMj/H2zaXBD5pI38Ff24Oc9jdVRjWJAGq8mohxdkJ1xZlJ4JYLMlU69Sih/Gx",
+	"sN7QXNOoiez9idlcDMUt4PpU63+tW4I2B6O0lJrPYfv81bsLRDm6FxWfZma7zwyhDtCXyOw2yivOV6H1",
+	"0/L7MBF8Qj6KkSJ7rhJZ6JwwVWhTwSkbGjHk1MYtW+PoiEZXY5Yk6oE9l/qvlTPvI3AO4iuA1HAyOeSA",
+	"GXRkhvHbVsXE9N1DPuQXlSTpzC6+q9Dg8zqOiZaZniKHzKduz9Z/F2QmYkhUOOTa/o4wk4EtWJyIiCaI",
+	"NwXyGuR9RaTINN4tGGS42NUyZ6Q8HmLiJKQrW9fahhQbdXEC3NAqxOixarTLWLJr4GS0sBV9hvzSkEzP",
+	"ldi69FMq7Rr3ilTzw1syGIHKczEMjUIZu9pCiBaYXYO0Fmty+S+7odxobkv5NE+XJ7hf9n/3YEyBxiAR",
+	"wFd+oyiSKZfTYTDk+6S5p/byrflgsGpb5ltuyInbddXNVh7c57mvDe/KkBbMoPAxdFXCzeB71hsRjyi+",
+	"dFPDM+2BXf1L+5Wms54ZaKVLIkGydEuHNhdbtMn8tEWEqAQzikuf1iOXjXJ37iqiFPxvc2749FOhJSHk",
+	"ZoSk2SjB5NzEyXD13NPM1AUYFE0QKj0FiV33Luslqy/DCjzWsdQ8fOE2cRmo0Ixx+TpLkrzijXLvTRfz",
+	"4hUmKPQPH2B4t57CwmMh35RmVkhTuB1Usf9CknHNEj+lWGCKKKSKidj/2+WATMWc+B1sFAi304w6ZDBu",
+	"i1kvUrMGjE/Uc8IFgfEYU3ERf8c0Zz7yKmERcAUlfv2Ps4sGdxYpcMtlekJODlwndWDaloR3nQnvlWhJ",
+	"+TLbrEga9qBUY28QHPaO+72+ragEnKYsGATHvX7v2AlqlLkH5SEPvlSSLtyYBhNocc89x5AVVafvASLf",
+	"Vq0odQgJ5tQ1klprd80VDzklLv61nkMfdzgG0nofXRvjcSqiFjW2xOFi06COa/Ow59QaIw4lKL1PU1ae",
+	"+cF/mGlaTMkiBccE9ElFz02ppDPQ4HTTKiAvxWxG9xWYRoZTYzYzlDx2ljakl2hh1IJrICLTLTzivvId",
+	"qv6klYBEox8EA5fAIddpq+HEXs+grSlaugKfM6LmLNJMe7bfAf5SWG9YhIyunIgLll43kTbtuVgop/TE",
+	"GOMbdGhvPc1Vl6YJ41edGsJsBHHsEqlIUKkw293M56jf92oeuEjTEln60o2eN3cs+e6bV2u+35Tx2LlS",
+	"/E2rqkirxeQf2lm0DZrP9uAFjc9dKXPscri+y3tOnU4Pse10vL7TayFHLI7BQfZwfY/ShMvhcw+Pnq3v",
+	"eyHEPyhfuJkpq1k7G8L66cGnFCINsTvIlc5FyGDKJ6I/PhjiUT5RQfB30M2DuKYTVatAF3jTyAz0VMS2",
+	"Z24pBYnVPyqhheXbSqtyoX0jSXrVRrUnvZFBHCbcqr+JEtby1Kjy7vGbchqP5qPa0JVXxdiVx6XBXSk7",
+	"/2dtMHxUDII/fecSsH+r/TYC48NNQySsYy6VKDc0LqyUwAe0lMNpmTR+V9JVrV6Zn6CazNmlcccSmC6k",
+	"cchjukCBaw5WlzHVcOku+2qd3bioXyEW7kw+uy9j6c6moKbV6nWrpDRmG6J4mel6YTL7VbnnyR4lLtzD",
+	"m+Ef9MiZM/iPgIgktsXTODk+NKNb5YzD3D9GLJdz1ZiVMEtwcfFrLRApOHx0+PTRo8dPnh0+PXq2REK6",
+	"m6CieK4LR8r5e60W74cvh+HhkhK8P7wEPeogQbtJvmasUYv8s24jc7wvd5XyclpCoonporrRforIbyMi",
+	"3ckR7xoXTcN1bZE6Ss9qVr1uUtSbHlq6f7Wc3Ux0rpCFK4Rdmb/egdAbNc0FGwi/SKQMlL9lbQoxn9e8",
+	"LAm1wKPrt5Nvfsr7qwVdG2Y2XY6f7Hw9O/d4tuRjkf2Ti38bLu6Nh03u7RemI+d+0bp5Nubgy4b5ITh5",
+	"GwO5A46OFzxWL/2a74RBKlSLEHhpWX49Np5xo5nVCwz1yAmJ3cXQ3lG//wANXEPuaoSBnoLN9BKJdEHm",
+	"NgUj+HwDPfLGNJgzlV+ueIEz5GpmpE4ZBKqJMIeJvaP+YWgvDtCYX6t5ZOMAUJQNuZVlNglPQuUEJBHc",
+	"hi7Op4DXWuTSZ1jBmx4F2nzhyFVIwDsLW/H50pbv7VUweekuE1oguTuJZ0miIeHw8Uqr648n3pBjYmai",
+	"zqY+/BNrGw4Ckar/dI8NPoNyeh177nP5YWy5ocJtyz1+zRIoUlRsbAPEq523Zt+1SE9bakzgXvGZSUVR",
+	"Es889jVuNzV6bgfoKWYpWi7u8fzvdj/msoDYitwjK6dvHSgJ+O+LhS89txo2WkvxhczFAfg9aEbIFPW/",
+	"jwn49nDe8KlpQTm+IWxM9FLnKSIiPMHERHB7G1tcnH3/yhzu0S3t1th3qzN3jUf8OOqaFZIfbtYqWNan",
+	"ZncalvUtaKpYLtFx6e6WmsP4Z5bmOdu5kEYtwsDG0lkd9ZVq5v2SvlKutHhpL4OtEfUzS+8rkkrYV2zC",
+	"jVbmUq6hmsWs20JeueA5+mXThU/INuQuq9RRv19oY/kQYwu6tSMwhc5GC8LFvEfegR7yktZlNMtkblTG",
+	"CejcseiOdCe32g3lyT7/qT1tpz15N5RzMW/oULlqta0WZTfQOjXKLmCuSM3wGgaSxJbDZkiUscsiWDX+",
+	"35GOZaexRoWpbydnhrOTg7hgFmGxw74fDceC+e+k43zPCoMluC01Btv5K1WG0iA/hM7ghEMHpWHc5ny3",
+	"zTWz9bS1lnQz1oqr44o/PlGQQKTv0M/LTBlt6/sIqNovGXersrQdOT+N7bu+O/U0pH5y3G98a9q4LC2t",
+	"TUcG/HrJJtqYHy8f6Ifgye3M5A4M7+O6G/U27H3tVaqtJH/HXNx+dDUDr079J/PeLfO2K/KTb39nfNst",
+	"ywYsu75ttmLXzUF+GFZdBf0O2HQRUrkb891J7KOMKnG8eDrfo9ydee8rV/3gQYv7Z2/IL1y1A2Y4gAQ6",
+	"g9jHiF3aGbzA7pd5KCEd8lmWaGZ+H4yFnKHuTUYiXjwnl66URh6s9su7N7/ZZDToqzXkq1LTu+QKuZmx",
+	"JUAL70GthdFaF61x0ZdmmmPdE6qKynq2ULCLM5yJa/NMyCGvWAuzNMYQiWoBUWuesQX7XHEJd/d7d2LR",
+	"UVFDEtrn/yZmwRZ6s8nqIxEzPsHA6xKtlnpfuCDqEko/s9SiMy8cs7wtStybm7CbEbIKQ/D2v4dZv99/",
+	"hP9/jP/v383/g/r0asVmAgkYhNgwnG4VUGJ39GshZ8ush2h/9wVawooV1NpFMWIvr+Biq9F+E1voshm0",
+	"MIjvx7rJisI11WvDnxrbnWtsrrZNKe4RHZa2MnWezW7B1Fka5IfQ1ZzA62Dq/FiUfF8Z0Sq4Kz/det4t",
+	"VQinul6uORxyV7B6ZKtEYKgk2dMMFBlJjGAfLQiLH5QdwVzi/bEdV3CbTwBBcAG+vk3pm64w9B0pFh/F",
+	"yADXKUi2KCS9MgoHK2YbdqRKzChLsF5mb1lUaF5pewu549Jp5kO0hMCeFjXIN4arnMenG2y1QuJNcP6J",
+	"6cE8LXowsBqfIdXQarE+I0R/GXSpTT9aAJWztnIquH5bifGltZAxcU0BCklB5gXvW2FwVehbwcBkUHm6",
+	"usNqirrDdri63wKvuM5ReYZsTOT1hy0giDzHngOCMMgdCSyP2ZLsXCX8FgkdX1MemTVkidkp5ZzVZsuF",
+	"/njVOBm1f8OfiZAxtK2E/5nnynLY/Vu1ZP+/RVD1loup2lWt9ULjp5b1bbSsX5nSTaNYviqt+hX5RYwI",
+	"LnZD0TLD+R2U0gnjVJf47HLty1LP7cdW304U9Wbh0s34aLc36hqaf3xH0dK1Mned8pf4hDy+vusE8yqd",
+	"nQ782/sqzxGeSjGRoNSQW+ErVegr3DKeZhpVNufBdqfK2Qa62V/uFmTTBBqFTN8gfYbF3cu8K6Zoe+vI",
+	"YfOBzoq+X6FXtEoi3lYe8i8ge37kzBz5MqwUNptn6vh3kCntIuV2JMp6xmNLuN586EIAmOqv7bTrU6+R",
+	"qVDalkBt8HqashKrRz7nSKVR81m78q020+CkmvlQjAnQaOrTHlKbeLFGi71SItQWOmwe/c40GWNh6aV6",
+	"FBktcjFZJE5jMwgJdeYM7aodYHLs3KVgthoY1Q6NxUBtlxVBdA43PuUkmk7mQl6ZAxbTgyH3jrbezBy5",
+	"uIS48ELy7g9WkjchNFTx/wIAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -46,8 +46,18 @@ func genServer(doc *openapi3.T, configPath, module string) (src []byte, output s
 	forms := formSchemas(doc)
 	for _, name := range sortedKeys(doc.Components.Schemas) {
 		s := doc.Components.Schemas[name].Value
-		if skip, _ := s.Extensions[sdkSkipExt].(bool); skip || forms[name] {
-			continue // the local API's own type: the SDK has none, or a form
+		if skip, _ := s.Extensions[sdkSkipExt].(bool); skip {
+			// The query language's schemas: the local API reads a query
+			// as the text it came as (ops.CheckJSON judges it), so they
+			// need no Go types of their own.
+			if s.Extensions == nil {
+				s.Extensions = map[string]any{}
+			}
+			s.Extensions["x-go-type"] = "json.RawMessage"
+			continue
+		}
+		if forms[name] {
+			continue // the local API's own type: the SDK's is a form
 		}
 		if internal, _ := s.Extensions[internalExt].(string); internal != "" {
 			continue
