@@ -198,14 +198,16 @@ func (m *multipartBody) body() (*requestBody, error) {
 	if !known {
 		size = -1
 	}
-	first := true
 	open := func() (io.ReadCloser, error) {
 		readers := make([]io.Reader, len(segs))
 		for i, s := range segs {
 			switch {
 			case s.r == nil:
 				readers[i] = bytes.NewReader(s.data)
-			case !first && s.start >= 0:
+			case s.start >= 0:
+				// Rewound on every read, the first included (a no-op
+				// then), so a retry or net/http's GetBody gets the file
+				// from where the body began.
 				if _, err := s.r.(io.Seeker).Seek(s.start, io.SeekStart); err != nil {
 					return nil, fmt.Errorf("losant: rewinding a file part to send it again: %w", err)
 				}
@@ -214,7 +216,6 @@ func (m *multipartBody) body() (*requestBody, error) {
 				readers[i] = s.r
 			}
 		}
-		first = false
 		return io.NopCloser(io.MultiReader(readers...)), nil
 	}
 	return &requestBody{contentType: w.FormDataContentType(), size: size, open: open, rereadable: rereadable}, nil

@@ -23,18 +23,7 @@ func TestWire(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a copy of the module; skipped with -short")
 	}
-	repo, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	scratch := t.TempDir()
-	copyModule(t, repo, scratch)
-
-	spec := mergedSpec(t, filepath.Join(repo, "openapi.yaml"), filepath.Join("testdata", "fixture.yaml"))
-	specPath := filepath.Join(scratch, "openapi.json")
-	if err := os.WriteFile(specPath, spec, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	scratch, specPath := fixtureModule(t)
 	if err := run(specPath, scratch, ""); err != nil {
 		t.Fatalf("generating the SDK with the fixture's operations added: %v", err)
 	}
@@ -70,25 +59,7 @@ func TestWireLocalAPI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a copy of the module; skipped with -short")
 	}
-	repo, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	scratch := t.TempDir()
-	copyModule(t, repo, scratch, "./api")
-	for _, f := range []string{"oapi-codegen.yaml"} {
-		b, err := os.ReadFile(filepath.Join(repo, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(scratch, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	specPath := filepath.Join(scratch, "openapi.json")
-	if err := os.WriteFile(specPath, mergedSpec(t, filepath.Join(repo, "openapi.yaml"), filepath.Join("testdata", "fixture.yaml")), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	scratch, specPath := fixtureModule(t, "./api")
 	if err := run(specPath, scratch, filepath.Join(scratch, "oapi-codegen.yaml")); err != nil {
 		t.Fatalf("generating with the fixture's operations: %v", err)
 	}
@@ -117,6 +88,33 @@ func TestWireLocalAPI(t *testing.T) {
 	if out, err := goCmd("test", "-count=1", "-run", "TestWireLocalAPI", "./api"); err != nil {
 		t.Fatalf("the local API with the fixture's handlers: %v\n%s", err, out)
 	}
+}
+
+// fixtureModule makes a scratch copy of the module (what pkgs need, "."
+// when none are named) with oapi-codegen.yaml, and writes there
+// openapi.yaml merged with the fixture's operations, whose path it
+// returns.
+func fixtureModule(t *testing.T, pkgs ...string) (scratch, specPath string) {
+	t.Helper()
+	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scratch = t.TempDir()
+	copyModule(t, repo, scratch, pkgs...)
+	cfg, err := os.ReadFile(filepath.Join(repo, "oapi-codegen.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(scratch, "oapi-codegen.yaml"), cfg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	specPath = filepath.Join(scratch, "openapi.json")
+	spec := mergedSpec(t, filepath.Join(repo, "openapi.yaml"), filepath.Join("testdata", "fixture.yaml"))
+	if err := os.WriteFile(specPath, spec, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return scratch, specPath
 }
 
 // copyModule copies what the SDK package needs to build: go.mod, go.sum,
